@@ -1,0 +1,80 @@
+package loaders
+
+import (
+	"context"
+	"sync"
+
+	"github.com/graph-gophers/dataloader/v7"
+)
+
+// detach gives a batch its own deadline. dataloader runs a batch with the
+// context of the first caller of its window; if that caller goes away, the
+// other callers' keys must still be answered.
+func detach(ctx context.Context, cfg Config) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), cfg.BatchTimeout)
+}
+
+// chunked turns a bulk lookup that takes at most size ids into a batch
+// function: the keys are split into chunks looked up in parallel, and every
+// key gets the value its own id maps to, never one by position. A failed
+// chunk fails only its own keys.
+func chunked[V any](cfg Config, size int, lookup func(context.Context, []string) (map[string]V, error)) dataloader.BatchFunc[string, V] {
+	return func(ctx context.Context, keys []string) []*dataloader.Result[V] {
+		ctx, cancel := detach(ctx, cfg)
+		defer cancel()
+
+		results := make([]*dataloader.Result[V], len(keys))
+		sem := make(chan struct{}, cfg.MaxParallel)
+		var wg sync.WaitGroup
+		for start := 0; start < len(keys); start += size {
+			chunk := keys[start:min(start+size, len(keys))]
+			out := results[start : start+len(chunk)]
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				found, err := lookup(ctx, chunk)
+				if err != nil {
+					copy(out, errorResults[V](len(chunk), err))
+					return
+				}
+				for i, id := range chunk {
+					v, ok := found[id]
+					if !ok {
+						out[i] = &dataloader.Result[V]{Error: missingKeyError(id)}
+						continue
+					}
+					out[i] = &dataloader.Result[V]{Data: v}
+				}
+			}()
+		}
+		wg.Wait()
+		return results
+	}
+}
+
+// eachKey turns a lookup of one id into a batch function that looks the keys
+// up in parallel, at most cfg.MaxParallel at a time.
+func eachKey[V any](cfg Config, lookup func(context.Context, string) (V, error)) dataloader.BatchFunc[string, V] {
+	return func(ctx context.Context, keys []string) []*dataloader.Result[V] {
+		ctx, cancel := detach(ctx, cfg)
+		defer cancel()
+
+		results := make([]*dataloader.Result[V], len(keys))
+		sem := make(chan struct{}, cfg.MaxParallel)
+		var wg sync.WaitGroup
+		for i, id := range keys {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				v, err := lookup(ctx, id)
+				results[i] = &dataloader.Result[V]{Data: v, Error: err}
+			}()
+		}
+		wg.Wait()
+		return results
+	}
+}
