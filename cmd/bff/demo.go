@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"github.com/essaylab/teacher-bff/internal/auth"
+	"github.com/essaylab/teacher-bff/internal/config"
+	"github.com/essaylab/teacher-bff/internal/devstack"
+)
+
+// demo is the in-process dev stack and the credentials of its teacher.
+type demo struct {
+	stack *devstack.Stack
+	token string
+}
+
+// startDemo starts the reference upstreams on loopback and points cfg at
+// them, with a fresh JWT secret and a token for the demo teacher.
+func startDemo(ctx context.Context, cfg *config.Config, log *slog.Logger) (*demo, error) {
+	stack, err := devstack.Start(devstack.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("demo: start reference upstreams: %w", err)
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		stack.Close()
+		return nil, fmt.Errorf("demo: make jwt secret: %w", err)
+	}
+	cfg.RASURL = stack.RAS.URL
+	cfg.CMSURL = stack.CMS.URL
+	cfg.EntitlementsURL = stack.Entitlements.URL
+	cfg.InternalAPIKey = devstack.DefaultAPIKey
+	cfg.JWTSecret = hex.EncodeToString(secret)
+	if _, set := os.LookupEnv("BFF_LISTEN_ADDR"); !set {
+		// The demo lets anonymous callers load the schema: keep it on this
+		// machine unless told otherwise.
+		cfg.ListenAddr = "127.0.0.1:4101"
+	}
+
+	a, err := auth.New(auth.Config{Secret: []byte(cfg.JWTSecret), Audience: cfg.JWTAudience, Issuer: cfg.JWTIssuer, OrgClaim: cfg.JWTOrgClaim})
+	if err != nil {
+		stack.Close()
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	token, err := a.Issue(auth.Teacher{ID: devstack.TeacherWithOrg, OrgID: devstack.OrgID}, 12*time.Hour)
+	if err != nil {
+		stack.Close()
+		return nil, fmt.Errorf("demo: issue token: %w", err)
+	}
+	log.Info("reference upstreams started",
+		slog.String("ras", stack.RAS.URL), slog.String("cms", stack.CMS.URL),
+		slog.String("entitlements", stack.Entitlements.URL))
+	return &demo{stack: stack, token: token}, nil
+}
+
+func (d *demo) close() { d.stack.Close() }
+
+// printDemo tells the person who started the demo where to go.
+func printDemo(addr net.Addr, authorization string) {
+	host := addr.String()
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		host = fmt.Sprintf("localhost:%d", tcp.Port)
+	}
+	fmt.Printf(`
+Teacher BFF demo is ready.
+
+  Playground:  http://%[1]s/   (the header below is already filled in)
+  Endpoint:    http://%[1]s/graphql
+
+  Authorization header for the demo teacher:
+    {"Authorization": "%[2]s"}
+
+  Try:
+    curl -s http://%[1]s/graphql -H 'Content-Type: application/json' \
+      -H 'Authorization: %[2]s' \
+      -d '{"query":"{ viewer { id credits { userBalance } batches(limit: 3) { totalCount nodes { title status class { name } } } } }"}'
+
+`, host, authorization)
+}

@@ -1,0 +1,176 @@
+// Package config reads the BFF's settings from the environment: one typed
+// struct, every problem reported at once.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environments.
+const (
+	Development = "development"
+	Production  = "production"
+)
+
+// Config is every setting of the BFF.
+type Config struct {
+	ListenAddr string // BFF_LISTEN_ADDR
+
+	RASURL          string // BFF_RAS_URL
+	CMSURL          string // BFF_CMS_URL
+	EntitlementsURL string // BFF_ENTITLEMENTS_URL
+	InternalAPIKey  string // BFF_INTERNAL_API_KEY
+	ServiceID       string // BFF_SERVICE_ID
+	UpstreamTimeout time.Duration
+
+	JWTSecret    string // BFF_JWT_SECRET
+	JWTAudience  string // BFF_JWT_AUDIENCE
+	JWTIssuer    string // BFF_JWT_ISSUER
+	JWTOrgClaim  string // BFF_JWT_ORG_CLAIM
+	TrustGateway bool   // BFF_TRUST_GATEWAY_HEADERS
+
+	Env string // BFF_ENV
+
+	// ShutdownTimeout bounds how long in-flight operations may take to
+	// finish after SIGTERM.
+	ShutdownTimeout time.Duration // BFF_SHUTDOWN_TIMEOUT
+	LogLevel        string        // BFF_LOG_LEVEL
+}
+
+// Production reports whether the BFF runs with production defaults.
+func (c Config) Production() bool { return c.Env == Production }
+
+// Setting documents one environment variable; the README's table and the
+// error messages come from the same list.
+type Setting struct {
+	Name     string
+	Default  string
+	Required bool
+	Secret   bool
+	Help     string
+}
+
+// Settings lists every variable the BFF reads, in the order of the README.
+var Settings = []Setting{
+	{Name: "BFF_LISTEN_ADDR", Default: ":4101", Help: "address the HTTP server listens on"},
+	{Name: "BFF_RAS_URL", Required: true, Help: "base URL of the Result Aggregator Service"},
+	{Name: "BFF_CMS_URL", Required: true, Help: "base URL of the Class Management Service"},
+	{Name: "BFF_ENTITLEMENTS_URL", Required: true, Help: "base URL of the Entitlements service"},
+	{Name: "BFF_INTERNAL_API_KEY", Required: true, Secret: true, Help: "shared secret sent as X-Internal-API-Key"},
+	{Name: "BFF_SERVICE_ID", Default: "bff-teacher-service", Help: "caller name sent as X-Service-ID"},
+	{Name: "BFF_UPSTREAM_TIMEOUT", Default: "5s", Help: "deadline of one upstream call (Go duration)"},
+	{Name: "BFF_JWT_SECRET", Required: true, Secret: true, Help: "HS256 key of teacher tokens (32 bytes or more)"},
+	{Name: "BFF_JWT_AUDIENCE", Help: "required `aud` of teacher tokens; unchecked when empty"},
+	{Name: "BFF_JWT_ISSUER", Help: "required `iss` of teacher tokens; unchecked when empty"},
+	{Name: "BFF_JWT_ORG_CLAIM", Default: "org_id", Help: "token claim that holds the organisation id"},
+	{Name: "BFF_TRUST_GATEWAY_HEADERS", Default: "false", Help: "accept X-User-ID / X-Org-ID from the API gateway instead of a token"},
+	{Name: "BFF_ENV", Default: Development, Help: "`development` or `production` (production turns off introspection, the playground and field suggestions)"},
+	{Name: "BFF_SHUTDOWN_TIMEOUT", Default: "20s", Help: "how long in-flight operations may finish after SIGTERM"},
+	{Name: "BFF_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+}
+
+// Load reads the configuration from lookup (os.LookupEnv in main). With
+// demo set, the upstream and secret settings are filled in by the caller
+// later, so their absence is not an error.
+func Load(lookup func(string) (string, bool), demo bool) (Config, error) {
+	r := reader{lookup: lookup}
+	c := Config{
+		ListenAddr:      r.str("BFF_LISTEN_ADDR"),
+		RASURL:          r.str("BFF_RAS_URL"),
+		CMSURL:          r.str("BFF_CMS_URL"),
+		EntitlementsURL: r.str("BFF_ENTITLEMENTS_URL"),
+		InternalAPIKey:  r.str("BFF_INTERNAL_API_KEY"),
+		ServiceID:       r.str("BFF_SERVICE_ID"),
+		UpstreamTimeout: r.duration("BFF_UPSTREAM_TIMEOUT"),
+		JWTSecret:       r.str("BFF_JWT_SECRET"),
+		JWTAudience:     r.str("BFF_JWT_AUDIENCE"),
+		JWTIssuer:       r.str("BFF_JWT_ISSUER"),
+		JWTOrgClaim:     r.str("BFF_JWT_ORG_CLAIM"),
+		TrustGateway:    r.boolean("BFF_TRUST_GATEWAY_HEADERS"),
+		Env:             r.str("BFF_ENV"),
+		ShutdownTimeout: r.duration("BFF_SHUTDOWN_TIMEOUT"),
+		LogLevel:        r.str("BFF_LOG_LEVEL"),
+	}
+	if !demo {
+		var missing []string
+		for _, s := range Settings {
+			if s.Required && r.raw(s.Name) == "" {
+				missing = append(missing, s.Name)
+			}
+		}
+		if len(missing) > 0 {
+			r.errs = append(r.errs, fmt.Errorf("missing required settings: %s", strings.Join(missing, ", ")))
+		}
+	}
+	if c.Env != Development && c.Env != Production {
+		r.errs = append(r.errs, fmt.Errorf("BFF_ENV must be %q or %q, got %q", Development, Production, c.Env))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		r.errs = append(r.errs, fmt.Errorf("BFF_LOG_LEVEL must be debug, info, warn or error, got %q", c.LogLevel))
+	}
+	if c.UpstreamTimeout <= 0 || c.ShutdownTimeout <= 0 {
+		r.errs = append(r.errs, errors.New("BFF_UPSTREAM_TIMEOUT and BFF_SHUTDOWN_TIMEOUT must be positive"))
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		r.errs = append(r.errs, errors.New("BFF_JWT_SECRET must be at least 32 bytes"))
+	}
+	if err := errors.Join(r.errs...); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return c, nil
+}
+
+// FromEnv reads the process environment.
+func FromEnv(demo bool) (Config, error) { return Load(os.LookupEnv, demo) }
+
+// reader collects every problem instead of stopping at the first.
+type reader struct {
+	lookup func(string) (string, bool)
+	errs   []error
+}
+
+func (r *reader) raw(name string) string {
+	v, _ := r.lookup(name)
+	return strings.TrimSpace(v)
+}
+
+func (r *reader) str(name string) string {
+	if v := r.raw(name); v != "" {
+		return v
+	}
+	return defaultOf(name)
+}
+
+func (r *reader) duration(name string) time.Duration {
+	v := r.str(name)
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a duration (e.g. 5s, 250ms)", name, v))
+	}
+	return d
+}
+
+func (r *reader) boolean(name string) bool {
+	v := r.str(name)
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.errs = append(r.errs, fmt.Errorf("%s: %q is not true or false", name, v))
+	}
+	return b
+}
+
+func defaultOf(name string) string {
+	for _, s := range Settings {
+		if s.Name == name {
+			return s.Default
+		}
+	}
+	return ""
+}

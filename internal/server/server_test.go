@@ -1,0 +1,177 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/essaylab/teacher-bff/graph"
+	"github.com/essaylab/teacher-bff/internal/auth"
+	"github.com/essaylab/teacher-bff/internal/entitlements"
+	"github.com/essaylab/teacher-bff/internal/health"
+	"github.com/essaylab/teacher-bff/internal/loaders"
+	"github.com/essaylab/teacher-bff/internal/ras"
+	"github.com/essaylab/teacher-bff/internal/server"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const secret = "server-test-secret-server-test-secret-0"
+
+type panicky struct{}
+
+func (panicky) ListBatches(context.Context, ras.ListParams) (ras.Page, error) {
+	panic("boom: internal detail")
+}
+
+func (panicky) Balance(context.Context, string) (entitlements.Balance, error) {
+	return entitlements.Balance{UserBalance: 7}, nil
+}
+
+// logBuffer collects JSON log lines.
+type logBuffer struct{ bytes.Buffer }
+
+func newServer(t *testing.T, logs *logBuffer, probe func(context.Context) error) (*httptest.Server, *auth.Authenticator, *health.Prober) {
+	t.Helper()
+	a, err := auth.New(auth.Config{Secret: []byte(secret)})
+	require.NoError(t, err)
+	log := slog.New(slog.NewJSONHandler(logs, nil))
+	prober := health.NewProber(time.Hour, time.Second, health.Check{Name: "ras", Probe: probe})
+	h := server.New(server.Options{
+		Schema:        graph.NewSchema(graph.Deps{RAS: panicky{}, Credits: panicky{}, Logger: log}),
+		Loaders:       loaders.NewFactory(nil, nil, panicky{}, loaders.Config{}),
+		Auth:          a,
+		Health:        prober,
+		Logger:        log,
+		Introspection: true,
+		Playground:    true,
+	})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, a, prober
+}
+
+func post(t *testing.T, url, token, query string) (int, http.Header, map[string]any) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Correlation-ID", "corr-test-7")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	return resp.StatusCode, resp.Header, out
+}
+
+// A panic in a resolver costs that field only: the client gets
+// INTERNAL_SERVER_ERROR with no detail, the log gets the panic with the
+// correlation id, and the server keeps serving.
+func TestResolverPanicRecovered(t *testing.T) {
+	var logs logBuffer
+	srv, a, _ := newServer(t, &logs, func(context.Context) error { return nil })
+	tok, err := a.Issue(auth.Teacher{ID: "teacher-1"}, time.Hour)
+	require.NoError(t, err)
+
+	status, _, out := post(t, srv.URL, tok, `{ viewer { id credits { userBalance } batches { totalCount } } }`)
+	assert.Equal(t, http.StatusOK, status)
+	errs := out["errors"].([]any)
+	require.Len(t, errs, 1)
+	e := errs[0].(map[string]any)
+	ext := e["extensions"].(map[string]any)
+	assert.Equal(t, "INTERNAL_SERVER_ERROR", ext["code"])
+	assert.Equal(t, "corr-test-7", ext["correlationId"])
+	assert.Equal(t, "internal server error", e["message"])
+	raw, _ := json.Marshal(out)
+	assert.NotContains(t, string(raw), "boom")
+	viewer := out["data"].(map[string]any)["viewer"].(map[string]any)
+	assert.Nil(t, viewer["batches"])
+	assert.Equal(t, float64(7), viewer["credits"].(map[string]any)["userBalance"])
+
+	assert.Contains(t, logs.String(), "boom: internal detail")
+	assert.Contains(t, logs.String(), `"correlation_id":"corr-test-7"`)
+
+	// Still serving.
+	status, _, out = post(t, srv.URL, tok, `{ viewer { id } }`)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Nil(t, out["errors"])
+}
+
+// Logs never carry the bearer token.
+func TestTokensNeverLogged(t *testing.T) {
+	var logs logBuffer
+	srv, a, _ := newServer(t, &logs, func(context.Context) error { return nil })
+	tok, err := a.Issue(auth.Teacher{ID: "teacher-1"}, time.Hour)
+	require.NoError(t, err)
+	post(t, srv.URL, tok, `{ viewer { batches { totalCount } } }`)
+	post(t, srv.URL, tok+"x", `{ viewer { id } }`)
+	require.NotEmpty(t, logs.String())
+	assert.NotContains(t, logs.String(), tok[:40])
+	assert.NotContains(t, logs.String(), secret)
+}
+
+// /readyz answers from the prober's last round; /healthz is the process.
+func TestHealthAndReadiness(t *testing.T) {
+	var logs logBuffer
+	healthy := true
+	srv, _, prober := newServer(t, &logs, func(context.Context) error {
+		if healthy {
+			return nil
+		}
+		return assert.AnError
+	})
+	get := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+	code, _ := get("/readyz")
+	assert.Equal(t, http.StatusServiceUnavailable, code, "not ready before the first probe")
+
+	prober.ProbeOnce(context.Background())
+	code, body := get("/readyz")
+	assert.Equal(t, http.StatusOK, code, body)
+
+	healthy = false
+	prober.ProbeOnce(context.Background())
+	code, body = get("/readyz")
+	assert.Equal(t, http.StatusServiceUnavailable, code)
+	assert.Contains(t, body, `"name":"ras"`)
+	assert.NotContains(t, body, assert.AnError.Error(), "probe errors stay in the logs")
+
+	healthy = true
+	prober.ProbeOnce(context.Background())
+	prober.SetDraining()
+	code, _ = get("/readyz")
+	assert.Equal(t, http.StatusServiceUnavailable, code, "draining is not ready")
+
+	code, _ = get("/healthz")
+	assert.Equal(t, http.StatusOK, code)
+}
+
+func TestPlaygroundServed(t *testing.T) {
+	var logs logBuffer
+	srv, _, _ := newServer(t, &logs, func(context.Context) error { return nil })
+	resp, err := http.Get(srv.URL + "/")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, resp.Header.Get("Content-Type"), "text/html")
+}

@@ -1,0 +1,164 @@
+// Package testenv runs a whole BFF against the reference upstreams on real
+// listeners, for tests and benchmarks: each upstream is a devstack service
+// with its knobs (latency, faults, call counts), the BFF is the same wiring
+// cmd/bff uses.
+package testenv
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/essaylab/teacher-bff/internal/app"
+	"github.com/essaylab/teacher-bff/internal/auth"
+	"github.com/essaylab/teacher-bff/internal/config"
+	"github.com/essaylab/teacher-bff/internal/devstack"
+)
+
+// Secret is the JWT secret of every test BFF.
+const Secret = "test-secret-test-secret-test-secret-0123"
+
+// Now is the instant the reference data is seeded relative to.
+var Now = time.Date(2025, 12, 10, 10, 0, 0, 0, time.UTC)
+
+// Env is a running BFF with its upstreams.
+type Env struct {
+	Stack  *devstack.Stack
+	Server *httptest.Server
+	App    *app.App
+	Config config.Config
+	auth   *auth.Authenticator
+}
+
+// Option adjusts the configuration or options before the BFF is built.
+type Option func(*config.Config, *app.Options)
+
+// Start runs a BFF over a fresh reference stack; both stop with the test.
+func Start(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	stack, err := devstack.Start(devstack.Options{Now: Now, Seed: 1})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = stack.Close() })
+
+	cfg, err := config.Load(func(name string) (string, bool) {
+		switch name {
+		case "BFF_RAS_URL":
+			return stack.RAS.URL, true
+		case "BFF_CMS_URL":
+			return stack.CMS.URL, true
+		case "BFF_ENTITLEMENTS_URL":
+			return stack.Entitlements.URL, true
+		case "BFF_INTERNAL_API_KEY":
+			return devstack.DefaultAPIKey, true
+		case "BFF_JWT_SECRET":
+			return Secret, true
+		case "BFF_UPSTREAM_TIMEOUT":
+			return "2s", true
+		}
+		return "", false
+	}, false)
+	require.NoError(t, err)
+	o := app.Options{Logger: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&cfg, &o)
+	}
+	a, err := app.New(cfg, o)
+	require.NoError(t, err)
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close)
+
+	authn, err := auth.New(auth.Config{Secret: []byte(cfg.JWTSecret), Audience: cfg.JWTAudience, Issuer: cfg.JWTIssuer, OrgClaim: cfg.JWTOrgClaim})
+	require.NoError(t, err)
+	return &Env{Stack: stack, Server: srv, App: a, Config: cfg, auth: authn}
+}
+
+// Token returns a valid bearer token for a teacher.
+func (e *Env) Token(t testing.TB, teacherID string) string {
+	t.Helper()
+	tok, err := e.auth.Issue(auth.Teacher{ID: teacherID}, time.Hour)
+	require.NoError(t, err)
+	return tok
+}
+
+// ResetCounts forgets the calls every upstream has received so far.
+func (e *Env) ResetCounts() {
+	for _, s := range e.Stack.Services() {
+		s.ResetCounts()
+	}
+}
+
+// Request is one GraphQL request.
+type Request struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName,omitempty"`
+	Variables     map[string]any `json:"variables,omitempty"`
+	// Token is sent as a bearer token when set.
+	Token  string            `json:"-"`
+	Header map[string]string `json:"-"`
+}
+
+// Error is one GraphQL error as a client sees it.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Response is a GraphQL response with its HTTP status and headers.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+	Data   json.RawMessage `json:"data"`
+	Errors []Error         `json:"errors"`
+}
+
+// Code returns the extensions.code of the first error ("" when none).
+func (r *Response) Code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// Do posts req and decodes the answer; into, when not nil, receives data.
+func (e *Env) Do(t testing.TB, req Request, into any) *Response {
+	t.Helper()
+	body, err := json.Marshal(req)
+	require.NoError(t, err)
+	hr, err := http.NewRequest(http.MethodPost, e.Server.URL+"/graphql", bytes.NewReader(body))
+	require.NoError(t, err)
+	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set("Accept", "application/graphql-response+json")
+	if req.Token != "" {
+		hr.Header.Set("Authorization", "Bearer "+req.Token)
+	}
+	for k, v := range req.Header {
+		hr.Header.Set(k, v)
+	}
+	return e.Send(t, hr, into)
+}
+
+// Send sends a prepared HTTP request and decodes the GraphQL answer.
+func (e *Env) Send(t testing.TB, hr *http.Request, into any) *Response {
+	t.Helper()
+	resp, err := e.Server.Client().Do(hr)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+	require.NoError(t, json.Unmarshal(raw, out), "answer is not a GraphQL JSON body: %s", raw)
+	if into != nil && len(out.Data) > 0 && string(out.Data) != "null" {
+		require.NoError(t, json.Unmarshal(out.Data, into))
+	}
+	return out
+}
