@@ -1,0 +1,75 @@
+package wstransport
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// A client that stops reading holds up only its own connection: it is
+// dropped after WriteTimeout, and the others are served meanwhile.
+func TestSlowClient(t *testing.T) {
+	e := newEnv(t, Options{WriteTimeout: 100 * time.Millisecond}, SSE{})
+	slow := e.dial(SubprotocolTransportWS)
+	slow.init()
+	slow.subscribe("subscribe", "1", "subscription { events }")
+	s := e.feed.next(t)
+	// Large events until the socket buffers are full and a write times out.
+	flooded := make(chan struct{})
+	go func() {
+		defer close(flooded)
+		big := strings.Repeat("x", 256<<10)
+		for {
+			select {
+			case s.events <- big:
+			case <-s.ctx.Done():
+				return
+			}
+		}
+	}()
+
+	other := e.dial(SubprotocolTransportWS)
+	other.init()
+	other.subscribe("subscribe", "q", "{ hello }")
+	other.expect("next", "q")
+	other.expect("complete", "q")
+
+	s.cancelled(t)
+	<-flooded
+}
+
+// The http.Server's own read and write timeouts do not cut long-lived
+// connections: gorilla clears them at the upgrade, SSE replaces them.
+func TestServerTimeoutsDoNotCutStreams(t *testing.T) {
+	timeouts := func(s *http.Server) {
+		s.ReadTimeout = 30 * time.Millisecond
+		s.WriteTimeout = 30 * time.Millisecond
+	}
+	e := newEnv(t, Options{KeepAlive: 10 * time.Millisecond}, SSE{KeepAlive: 10 * time.Millisecond}, timeouts)
+
+	c := e.dial(SubprotocolTransportWS)
+	c.init()
+	c.subscribe("subscribe", "1", "subscription { events }")
+	ws := e.feed.next(t)
+
+	stream, _ := e.stream(http.MethodPost, "subscription { events }")
+	sse := e.feed.next(t)
+
+	// Well past both timeouts, the keep-alives flow on both.
+	deadline := time.Now().Add(150 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		c.expect("ping", "")
+		c.sendRaw(`{"type":"pong"}`)
+		ev, err := stream.next()
+		assert.NoError(t, err)
+		assert.True(t, ev.comment)
+	}
+
+	ws.push(t, "a")
+	c.expect("next", "1")
+	sse.push(t, "b")
+	assert.JSONEq(t, `{"data":{"events":"b"}}`, stream.expect("next").data)
+}

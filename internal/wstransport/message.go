@@ -1,0 +1,205 @@
+package wstransport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// The subprotocols, as named in Sec-WebSocket-Protocol.
+const (
+	// SubprotocolTransportWS is graphql-ws's protocol (graphql-transport-ws).
+	SubprotocolTransportWS = "graphql-transport-ws"
+	// SubprotocolLegacyWS is subscriptions-transport-ws's protocol.
+	SubprotocolLegacyWS = "graphql-ws"
+)
+
+// Close codes. The 4xxx ones are graphql-ws's CloseCode values.
+const (
+	CloseNormal                   = 1000
+	CloseGoingAway                = 1001
+	CloseMessageTooBig            = 1009
+	CloseBadRequest               = 4400
+	CloseUnauthorized             = 4401
+	CloseForbidden                = 4403
+	CloseSubprotocolNotAcceptable = 4406
+	CloseInitTimeout              = 4408
+	CloseSubscriberExists         = 4409
+	CloseTooManyInits             = 4429
+	CloseInternal                 = 4500
+)
+
+// The extensions.code of the GraphQL errors the transports make themselves.
+const (
+	CodeBadRequest            = "BAD_REQUEST"
+	CodeUnauthenticated       = "UNAUTHENTICATED"
+	CodeTooManySubscriptions  = "TOO_MANY_SUBSCRIPTIONS"
+	CodeInternal              = "INTERNAL_SERVER_ERROR"
+	CodeMethodNotAllowed      = "METHOD_NOT_ALLOWED"
+	CodeUnsupportedMediaType  = "UNSUPPORTED_MEDIA_TYPE"
+	CodeRequestEntityTooLarge = "PAYLOAD_TOO_LARGE"
+)
+
+// maxCloseReason is what fits in a close frame (125 bytes) after the code.
+const maxCloseReason = 123
+
+// inMessage is a client message of either subprotocol. id stays raw so that
+// a number or null can be told from a string.
+type inMessage struct {
+	ID      json.RawMessage `json:"id"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+// outMessage is a server message of either subprotocol.
+type outMessage struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+func parseMessage(data []byte) (*inMessage, error) {
+	var m inMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, errors.New("invalid message: not a JSON object with a string 'type'")
+	}
+	if m.Type == "" {
+		return nil, errors.New("message is missing the 'type' property")
+	}
+	return &m, nil
+}
+
+// id returns the message's id, which must be a non-empty string.
+func (m *inMessage) id() (string, error) {
+	var id string
+	if err := json.Unmarshal(m.ID, &id); err != nil || id == "" {
+		return "", fmt.Errorf("%q message requires a non-empty string 'id' property", m.Type)
+	}
+	return id, nil
+}
+
+// object decodes the payload of a message whose payload is an optional JSON
+// object (connection_init, ping, pong).
+func (m *inMessage) object() (map[string]any, error) {
+	if isNull(m.Payload) {
+		return nil, nil
+	}
+	v, err := decodeObject(m.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("%q message expects the 'payload' property to be an object or missing", m.Type)
+	}
+	return v, nil
+}
+
+// params decodes a subscribe (or legacy start) payload.
+func (m *inMessage) params() (*graphql.RawParams, error) {
+	p, err := decodeParams(m.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("%q message: %w", m.Type, err)
+	}
+	return p, nil
+}
+
+// decodeParams decodes a GraphQL request with graphql-ws's rules: an object
+// with a string query; operationName, variables and extensions null or of
+// their type.
+func decodeParams(raw json.RawMessage) (*graphql.RawParams, error) {
+	var p struct {
+		Query         *string         `json:"query"`
+		OperationName *string         `json:"operationName"`
+		Variables     json.RawMessage `json:"variables"`
+		Extensions    json.RawMessage `json:"extensions"`
+	}
+	if !isObject(raw) || json.Unmarshal(raw, &p) != nil || p.Query == nil {
+		return nil, errors.New("the payload must be an object with a string 'query'")
+	}
+	params := &graphql.RawParams{Query: *p.Query}
+	if p.OperationName != nil {
+		params.OperationName = *p.OperationName
+	}
+	var err error
+	if !isNull(p.Variables) {
+		if params.Variables, err = decodeObject(p.Variables); err != nil {
+			return nil, errors.New("'variables' must be an object")
+		}
+	}
+	if !isNull(p.Extensions) {
+		if params.Extensions, err = decodeObject(p.Extensions); err != nil {
+			return nil, errors.New("'extensions' must be an object")
+		}
+	}
+	return params, nil
+}
+
+// decodeObject keeps numbers as json.Number, as gqlgen's own transports do,
+// so that large integer variables are not rounded through float64.
+func decodeObject(raw json.RawMessage) (map[string]any, error) {
+	if !isObject(raw) {
+		return nil, errors.New("not an object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v map[string]any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+func isNull(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) == 0 || string(raw) == "null"
+}
+
+func isObject(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) > 0 && raw[0] == '{'
+}
+
+// closeReason keeps a reason within a close frame: a longer one (an id
+// echoed back, say) is replaced by fallback, as graphql-ws does.
+func closeReason(reason, fallback string) string {
+	if len(reason) > maxCloseReason {
+		return fallback
+	}
+	return reason
+}
+
+// wireResponse is graphql.Response without "data": null when there is no
+// data: the GraphQL spec keeps a null data for an execution that failed at
+// the root, not for a request error.
+type wireResponse struct {
+	Errors     gqlerror.List   `json:"errors,omitempty"`
+	Data       json.RawMessage `json:"data,omitempty"`
+	Label      string          `json:"label,omitempty"`
+	Path       ast.Path        `json:"path,omitempty"`
+	HasNext    *bool           `json:"hasNext,omitempty"`
+	Extensions map[string]any  `json:"extensions,omitempty"`
+}
+
+func encodeResponse(resp *graphql.Response) ([]byte, error) {
+	return json.Marshal(wireResponse(*resp))
+}
+
+// transportError builds an error the transport makes itself, through the
+// host's shaping function when there is one.
+func transportError(shape ErrorFunc, ctx context.Context, code, message string) *gqlerror.Error {
+	var e *gqlerror.Error
+	if shape != nil {
+		e = shape(ctx, code, message)
+	}
+	if e == nil {
+		e = &gqlerror.Error{Message: message}
+	}
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	if _, ok := e.Extensions["code"]; !ok {
+		e.Extensions["code"] = code
+	}
+	return e
+}

@@ -1,0 +1,91 @@
+package wstransport
+
+import (
+	"context"
+	"sync"
+)
+
+// Tracker ends the long-lived connections of the transports that share it
+// when the server shuts down. http.Server.Shutdown neither closes nor waits
+// for hijacked (WebSocket) connections, and it waits for SSE streams until
+// its context runs out, so main calls Tracker.Shutdown first:
+//
+//	tracker := &wstransport.Tracker{}
+//	srv.AddTransport(wstransport.Websocket{Options: wstransport.Options{Tracker: tracker, ...}})
+//	srv.AddTransport(wstransport.SSE{Tracker: tracker, ...})
+//	...
+//	_ = tracker.Shutdown(ctx) // then httpServer.Shutdown(ctx)
+//
+// The zero value is ready to use. A nil *Tracker tracks nothing.
+type Tracker struct {
+	mu      sync.Mutex
+	closing bool
+	done    chan struct{} // closed by Shutdown; made lazily so the zero value works
+	conns   sync.WaitGroup
+}
+
+// Shutdown refuses new connections (HTTP 503), closes every open WebSocket
+// connection with 1001 "Going away", ends every SSE stream (without a
+// complete event, so clients reconnect elsewhere), and waits until all of
+// them are gone or ctx ends. Calling it again waits again.
+func (t *Tracker) Shutdown(ctx context.Context) error {
+	t.mu.Lock()
+	if !t.closing {
+		t.closing = true
+		close(t.doneLocked())
+	}
+	t.mu.Unlock()
+
+	finished := make(chan struct{})
+	go func() {
+		// Outlives Shutdown only when ctx ended first, and then only until
+		// the last connection is gone.
+		t.conns.Wait()
+		close(finished)
+	}()
+	select {
+	case <-finished:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// enter registers a connection; false once Shutdown has begun.
+func (t *Tracker) enter() bool {
+	if t == nil {
+		return true
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closing {
+		return false
+	}
+	// Under mu, so no Add can follow the Wait in Shutdown.
+	t.conns.Add(1)
+	return true
+}
+
+func (t *Tracker) leave() {
+	if t != nil {
+		t.conns.Done()
+	}
+}
+
+// goingAway is closed when Shutdown begins; nil (never ready) for a nil
+// Tracker.
+func (t *Tracker) goingAway() <-chan struct{} {
+	if t == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.doneLocked()
+}
+
+func (t *Tracker) doneLocked() chan struct{} {
+	if t.done == nil {
+		t.done = make(chan struct{})
+	}
+	return t.done
+}

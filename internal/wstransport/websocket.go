@@ -1,0 +1,152 @@
+package wstransport
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/gorilla/websocket"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Defaults for the zero fields of Options.
+const (
+	DefaultInitTimeout      = 10 * time.Second
+	DefaultKeepAlive        = 15 * time.Second
+	DefaultWriteTimeout     = 10 * time.Second
+	DefaultMaxMessageBytes  = 64 << 10
+	DefaultMaxSubscriptions = 100
+)
+
+// InitFunc checks connection_init's payload. It returns the context every
+// operation of the connection runs in (with the teacher in it), derived from
+// ctx, and when the identity expires (zero: never). An error refuses the
+// connection. ctx ends when the connection does.
+type InitFunc func(ctx context.Context, payload map[string]any) (context.Context, time.Time, error)
+
+// ErrorFunc shapes a GraphQL error the transport makes itself (the BFF adds
+// its correlation id). code is one of the Code constants; when the result has
+// no extensions.code, code is set.
+type ErrorFunc func(ctx context.Context, code, message string) *gqlerror.Error
+
+// Options configure Websocket.
+type Options struct {
+	// Init authenticates the connection (both subprotocols). A refusal closes
+	// it with 4403 (legacy: connection_error first); an identity that expires
+	// closes it with 4403 "token expired" at that time. nil accepts every
+	// connection in the upgrade request's context: tests only.
+	Init InitFunc
+	// InitTimeout is how long a connection may stay unacknowledged (no
+	// connection_init, or Init still running) before 4408. Default 10s.
+	InitTimeout time.Duration
+	// KeepAlive is the interval of the server's pings (graphql-transport-ws
+	// ping messages; legacy ka messages plus WebSocket ping frames), which
+	// start once the connection is acknowledged. Default 15s.
+	KeepAlive time.Duration
+	// PongTimeout is how long the server waits, after a ping, for any frame
+	// from the client (a pong, or anything else) before it drops the
+	// connection as dead. Default 2×KeepAlive, so a dead peer is noticed
+	// within 3×KeepAlive at most.
+	PongTimeout time.Duration
+	// WriteTimeout bounds every write, and the flush of queued frames before
+	// a close frame; a client that reads slower than that is dropped. The
+	// peer's answer to our close frame is awaited at most this long too.
+	// Default 10s.
+	WriteTimeout time.Duration
+	// CheckOrigin decides whether a browser's Origin may open a connection
+	// (the upgrade is refused with 403 otherwise). Set it: nil falls back to
+	// gorilla's same-origin check, which refuses every cross-origin page.
+	CheckOrigin func(r *http.Request) bool
+	// MaxMessageBytes bounds a client message; a larger one closes the
+	// connection with 1009 (message too big). Default 64 KiB.
+	MaxMessageBytes int64
+	// MaxSubscriptions bounds the running operations of one connection; one
+	// more is answered with an error message for its id. Default 100.
+	MaxSubscriptions int
+	// Tracker, when set, closes the connections with 1001 at shutdown.
+	Tracker *Tracker
+	// Logger receives connection failures (debug) and internal errors
+	// (error). Default: discard.
+	Logger *slog.Logger
+	// Error shapes the errors the transport makes (too many subscriptions,
+	// legacy connection_error payloads, internal errors). Errors of the
+	// GraphQL layer go through the executor's error presenter instead.
+	Error ErrorFunc
+}
+
+func (o Options) withDefaults() Options {
+	if o.InitTimeout <= 0 {
+		o.InitTimeout = DefaultInitTimeout
+	}
+	if o.KeepAlive <= 0 {
+		o.KeepAlive = DefaultKeepAlive
+	}
+	if o.PongTimeout <= 0 {
+		o.PongTimeout = 2 * o.KeepAlive
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = DefaultWriteTimeout
+	}
+	if o.MaxMessageBytes <= 0 {
+		o.MaxMessageBytes = DefaultMaxMessageBytes
+	}
+	if o.MaxSubscriptions <= 0 {
+		o.MaxSubscriptions = DefaultMaxSubscriptions
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// Websocket serves GraphQL operations over WebSocket, with the
+// graphql-transport-ws and the legacy graphql-ws subprotocols.
+type Websocket struct{ Options }
+
+var _ graphql.Transport = Websocket{}
+
+// Supports claims WebSocket upgrade requests.
+func (t Websocket) Supports(r *http.Request) bool {
+	return r.Method == http.MethodGet && websocket.IsWebSocketUpgrade(r)
+}
+
+// Do upgrades the request and serves the connection until it ends.
+func (t Websocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	o := t.withDefaults()
+	if !o.Tracker.enter() {
+		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	defer o.Tracker.leave()
+
+	up := websocket.Upgrader{
+		HandshakeTimeout: o.WriteTimeout,
+		// Server preference: the maintained protocol first.
+		Subprotocols: []string{SubprotocolTransportWS, SubprotocolLegacyWS},
+		CheckOrigin:  o.CheckOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			o.Logger.DebugContext(r.Context(), "websocket upgrade refused",
+				slog.Int("status", status), slog.String("error", reason.Error()))
+			http.Error(w, http.StatusText(status), status)
+		},
+	}
+	ws, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return // Upgrade has answered with an HTTP error.
+	}
+
+	var d *dialect
+	switch ws.Subprotocol() {
+	case SubprotocolTransportWS:
+		d = transportWS
+	case SubprotocolLegacyWS:
+		d = legacyWS
+	}
+	c := newConn(o, ws, r, exec, d)
+	if d == nil {
+		c.closeWith(CloseSubprotocolNotAcceptable, "Subprotocol not acceptable")
+	}
+	c.serve()
+}
