@@ -27,6 +27,9 @@ type CreditSource interface {
 type Deps struct {
 	RAS     BatchLister
 	Credits CreditSource
+	// Updates and Base serve the batchStatusChanged subscription.
+	Updates UpdateSource
+	Base    BatchBase
 	Logger  *slog.Logger
 }
 
@@ -37,10 +40,16 @@ type Resolver struct {
 
 // NewSchema is the one place that builds gqlgen's Config.
 func NewSchema(deps Deps) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: NewResolver(deps)})
+}
+
+// NewResolver returns the root resolver; tests drive the subscription
+// through it directly.
+func NewResolver(deps Deps) *Resolver {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
-	return NewExecutableSchema(Config{Resolvers: &Resolver{deps: deps}})
+	return &Resolver{deps: deps}
 }
 
 var (

@@ -3,10 +3,136 @@ package graph
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"time"
 
 	"github.com/essaylab/teacher-bff/graph/model"
+	"github.com/essaylab/teacher-bff/internal/auth"
+	"github.com/essaylab/teacher-bff/internal/batchstatus"
+	"github.com/essaylab/teacher-bff/internal/correlation"
+	"github.com/essaylab/teacher-bff/internal/events"
+	"github.com/essaylab/teacher-bff/internal/ras"
 )
 
+// UpdateSource is what the subscription needs of the event hub.
+type UpdateSource interface {
+	Subscribe(ctx context.Context, userID string, batchIDs []string) (*events.Subscriber, error)
+}
+
+// BatchBase fetches the state of a batch that an event does not carry
+// (title, essay count, creation time). Live updates pass it a short-lived
+// cache, so a burst of events about one batch costs one RAS call.
+type BatchBase interface {
+	Base(ctx context.Context, batchID string) (*ras.Batch, error)
+}
+
+// errNoUpdates is a wiring fault: the BFF was built without an event hub.
+var errNoUpdates = errors.New("graph: live updates are not configured")
+
+// maxSubscribedIDs bounds batchIds: a dashboard watches a page, not more.
+const maxSubscribedIDs = 100
+
 func (r *subscriptionResolver) batchStatusChanged(ctx context.Context, batchIDs []string) (<-chan *model.Batch, error) {
-	return nil, errors.New("subscriptions are not wired yet")
+	t, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(batchIDs) > maxSubscribedIDs {
+		return nil, badInput("batchIds takes at most %d ids, got %d", maxSubscribedIDs, len(batchIDs))
+	}
+	for _, id := range batchIDs {
+		if err := checkBatchID(id); err != nil {
+			return nil, err
+		}
+	}
+	if r.deps.Updates == nil || r.deps.Base == nil {
+		return nil, errNoUpdates
+	}
+	sub, err := r.deps.Updates.Subscribe(ctx, t.ID, batchIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *model.Batch)
+	go r.pump(ctx, t, sub, out)
+	return out, nil
+}
+
+// pump turns the subscriber's updates into batch states until the client
+// leaves. The subscriber coalesces while this goroutine waits for the
+// client, so a slow client never holds up the hub.
+func (r *subscriptionResolver) pump(ctx context.Context, t auth.Teacher, sub *events.Subscriber, out chan<- *model.Batch) {
+	defer close(out)
+	defer sub.Close()
+	for {
+		u, err := sub.Next(ctx)
+		if err != nil {
+			return
+		}
+		b, err := r.stateAfter(ctx, t, u)
+		if err != nil {
+			// The next event carries the batch's newest state again; the
+			// subscription stays open.
+			r.deps.Logger.LogAttrs(ctx, slog.LevelWarn, "live update skipped",
+				slog.String("correlation_id", correlation.FromContext(ctx)),
+				slog.String("batch_id", u.BatchID),
+				slog.String("error", err.Error()))
+			continue
+		}
+		if b == nil {
+			continue
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// stateAfter is the batch's state after update u: what the event carries,
+// over what RAS knows of the batch. Nil when the batch is not the viewer's.
+func (r *subscriptionResolver) stateAfter(ctx context.Context, t auth.Teacher, u events.Update) (*model.Batch, error) {
+	base, err := r.deps.Base.Base(ctx, u.BatchID)
+	if errors.Is(err, ras.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if base.UserID != t.ID {
+		return nil, nil
+	}
+	b, err := batchFromRAS(base)
+	if err != nil {
+		return nil, err
+	}
+	b.Essays = nil // the event does not say how the essays changed
+	if !u.Timestamp.Before(base.LastUpdated) {
+		if err := applyUpdate(b, u); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// applyUpdate lays the event's fields over the batch.
+func applyUpdate(b *model.Batch, u events.Update) error {
+	status, err := statusToModel(u.Status)
+	if err != nil {
+		return err
+	}
+	b.Status = status
+	b.CompletedEssays = u.CompletedEssays
+	b.FailedEssays = u.FailedEssays
+	b.CompletedAt = u.CompletedAt
+	b.ProcessingPhase = nil
+	if u.Status == batchstatus.Processing && batchstatus.ValidPhase(u.Phase) {
+		if b.ProcessingPhase, err = phaseToModel(u.Phase); err != nil {
+			return err
+		}
+	}
+	if !u.Timestamp.IsZero() {
+		b.UpdatedAt = u.Timestamp.UTC().Truncate(time.Microsecond)
+	}
+	return nil
 }

@@ -4,21 +4,30 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/essaylab/teacher-bff/internal/auth"
 	"github.com/essaylab/teacher-bff/internal/config"
 	"github.com/essaylab/teacher-bff/internal/devstack"
+	"github.com/essaylab/teacher-bff/internal/events"
 )
 
-// demo is the in-process dev stack and the credentials of its teacher.
+// demo is the in-process dev stack, its lifecycle simulator and the
+// credentials of its teacher.
 type demo struct {
 	stack *devstack.Stack
 	token string
+	// events is the in-process bus the simulator publishes on; nil when the
+	// BFF subscribes to Redis (BFF_REDIS_URL), where the simulator publishes.
+	events events.Source
+	stop   func()
 }
 
 // startDemo starts the reference upstreams on loopback and points cfg at
@@ -43,6 +52,11 @@ func startDemo(ctx context.Context, cfg *config.Config, log *slog.Logger) (*demo
 		// machine unless told otherwise.
 		cfg.ListenAddr = "127.0.0.1:4101"
 	}
+	if len(cfg.AllowedOrigins) == 0 {
+		// The playground subscribes from the BFF's own origin.
+		_, port, _ := net.SplitHostPort(cfg.ListenAddr)
+		cfg.AllowedOrigins = []string{"http://127.0.0.1:" + port, "http://localhost:" + port}
+	}
 
 	a, err := auth.New(auth.Config{Secret: []byte(cfg.JWTSecret), Audience: cfg.JWTAudience, Issuer: cfg.JWTIssuer, OrgClaim: cfg.JWTOrgClaim})
 	if err != nil {
@@ -54,13 +68,49 @@ func startDemo(ctx context.Context, cfg *config.Config, log *slog.Logger) (*demo
 		stack.Close()
 		return nil, fmt.Errorf("demo: issue token: %w", err)
 	}
+	d := &demo{stack: stack, token: token}
+
+	// Batches move through their lifecycle, and RAS's events reach the BFF
+	// the way they would in production: over Redis when it is configured.
+	var pub events.Publisher
+	var rdb *redis.Client
+	if cfg.RedisURL != "" {
+		opts, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			stack.Close()
+			return nil, errors.New("demo: BFF_REDIS_URL is not a valid redis:// URL")
+		}
+		rdb = redis.NewClient(opts)
+		pub = events.NewRedisPublisher(rdb)
+	} else {
+		bus := events.NewMemoryBus()
+		d.events, pub = bus, bus
+	}
+	sim := devstack.NewSimulator(stack.Store, pub, devstack.SimulatorOptions{Interval: time.Second, Logger: log})
+	simCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = sim.Run(simCtx)
+	}()
+	d.stop = func() {
+		cancel()
+		<-done
+		if rdb != nil {
+			_ = rdb.Close()
+		}
+	}
 	log.Info("reference upstreams started",
 		slog.String("ras", stack.RAS.URL), slog.String("cms", stack.CMS.URL),
-		slog.String("entitlements", stack.Entitlements.URL))
-	return &demo{stack: stack, token: token}, nil
+		slog.String("entitlements", stack.Entitlements.URL),
+		slog.Bool("events_over_redis", rdb != nil))
+	return d, nil
 }
 
-func (d *demo) close() { d.stack.Close() }
+func (d *demo) close() {
+	d.stop()
+	_ = d.stack.Close()
+}
 
 // printDemo tells the person who started the demo where to go.
 func printDemo(addr net.Addr, authorization string) {

@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string) error {
 		defer d.close()
 		opts.Demo = true
 		opts.PlaygroundHeaders = map[string]string{"Authorization": "Bearer " + d.token}
+		opts.Events = d.events
 	}
 
 	a, err := app.New(cfg, opts)
@@ -98,13 +99,22 @@ func serve(ctx context.Context, cfg config.Config, a *app.App, log *slog.Logger,
 	case <-ctx.Done():
 	}
 
+	// Not ready first, so the load balancer stops sending work; then the
+	// subscriptions go (clients reconnect to another replica); then the
+	// in-flight requests get until the deadline to finish.
 	log.Info("shutting down", slog.Duration("deadline", cfg.ShutdownTimeout))
 	a.Health.SetDraining()
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	errLive := a.Shutdown(sctx)
+	errHTTP := srv.Shutdown(sctx)
+	if errors.Is(errHTTP, http.ErrServerClosed) {
+		errHTTP = nil
+	}
+	if err := errors.Join(errLive, errHTTP); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	log.Info("stopped")
 	return nil
 }
 

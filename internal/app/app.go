@@ -5,22 +5,27 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/essaylab/teacher-bff/graph"
 	"github.com/essaylab/teacher-bff/internal/auth"
 	"github.com/essaylab/teacher-bff/internal/cms"
 	"github.com/essaylab/teacher-bff/internal/config"
 	"github.com/essaylab/teacher-bff/internal/entitlements"
+	"github.com/essaylab/teacher-bff/internal/events"
 	"github.com/essaylab/teacher-bff/internal/health"
 	"github.com/essaylab/teacher-bff/internal/loaders"
 	"github.com/essaylab/teacher-bff/internal/ras"
 	"github.com/essaylab/teacher-bff/internal/server"
 	"github.com/essaylab/teacher-bff/internal/upstream"
+	"github.com/essaylab/teacher-bff/internal/wstransport"
 )
 
 // Options are the parts of the wiring that are not configuration.
@@ -32,12 +37,25 @@ type Options struct {
 	PlaygroundHeaders map[string]string
 	// Loaders tunes batching; the zero value is production's.
 	Loaders loaders.Config
+	// Events overrides the event source that cfg.RedisURL selects (the
+	// demo passes the bus its simulator publishes on).
+	Events events.Source
+	// KeepAlive is the subscriptions' ping interval; zero for the default.
+	KeepAlive time.Duration
 }
 
 // App is a wired BFF.
 type App struct {
 	Handler http.Handler
 	Health  *health.Prober
+	Hub     *events.Hub
+	// Live ends the subscriptions on shutdown.
+	Live *wstransport.Tracker
+	// RedisClientName names this replica's Redis connections (CLIENT LIST
+	// shows it to operators); empty without Redis.
+	RedisClientName string
+
+	closers []func() error
 }
 
 // New builds the BFF from cfg.
@@ -63,38 +81,76 @@ func New(cfg config.Config, o Options) (*App, error) {
 		OrgClaim:     cfg.JWTOrgClaim,
 		TrustGateway: cfg.TrustGateway,
 	})
-	if err := errors.Join(errRAS, errCMS, errEnt, errAuth); err != nil {
+	a := &App{Live: &wstransport.Tracker{}}
+	src, errEvents := a.eventSource(cfg, o)
+	if err := errors.Join(errRAS, errCMS, errEnt, errAuth, errEvents); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	a.Hub = events.NewHub(src, events.HubOptions{Logger: o.Logger})
+	a.closers = append(a.closers, func() error { a.Hub.Close(); return nil }, src.Close)
 
-	prober := health.NewProber(5*time.Second, 2*time.Second,
+	a.Health = health.NewProber(5*time.Second, 2*time.Second,
 		health.Check{Name: upstream.ServiceRAS, Probe: rasClient.Healthy},
 		health.Check{Name: upstream.ServiceCMS, Probe: cmsClient.Healthy},
 		health.Check{Name: upstream.ServiceEntitlements, Probe: entClient.Healthy},
+		health.Check{Name: "events", Probe: a.Hub.Healthy},
 	)
 
 	schema := graph.NewSchema(graph.Deps{
 		RAS:     rasClient,
 		Credits: entClient,
+		Updates: a.Hub,
+		Base:    newBatchBase(rasClient, cfg.UpstreamTimeout),
 		Logger:  o.Logger,
 	})
 	devMode := o.Demo || !cfg.Production()
-	handler := server.New(server.Options{
+	a.Handler = server.New(server.Options{
 		Schema:            schema,
 		Loaders:           loaders.NewFactory(cmsClient, rasClient, entClient, o.Loaders),
 		Auth:              authn,
-		Health:            prober,
+		Health:            a.Health,
 		Logger:            o.Logger,
 		AllowAnonymous:    o.Demo,
 		Introspection:     devMode,
 		Playground:        devMode,
 		PlaygroundHeaders: o.PlaygroundHeaders,
+		AllowedOrigins:    cfg.AllowedOrigins,
+		Live:              a.Live,
+		KeepAlive:         o.KeepAlive,
 	})
-	return &App{Handler: handler, Health: prober}, nil
+	return a, nil
+}
+
+// eventSource is Redis pub/sub when configured, else the in-process bus.
+func (a *App) eventSource(cfg config.Config, o Options) (events.Source, error) {
+	if o.Events != nil {
+		return o.Events, nil
+	}
+	if cfg.RedisURL == "" {
+		return events.NewMemoryBus(), nil
+	}
+	opts, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		// The URL may carry a password: say what is wrong, not what it is.
+		return nil, errors.New("BFF_REDIS_URL is not a valid redis:// URL")
+	}
+	a.RedisClientName = "teacher-bff-" + rand.Text()[:8]
+	opts.ClientName = a.RedisClientName
+	return events.NewRedisSource(redis.NewClient(opts), events.RedisOptions{Logger: o.Logger}), nil
 }
 
 // Run keeps the background work going (the readiness prober) until ctx is
 // done.
 func (a *App) Run(ctx context.Context) {
 	a.Health.Run(ctx)
+}
+
+// Shutdown ends the subscriptions (their clients reconnect elsewhere) and
+// releases the event source. The HTTP server is drained by its owner.
+func (a *App) Shutdown(ctx context.Context) error {
+	errs := []error{a.Live.Shutdown(ctx)}
+	for _, c := range a.closers {
+		errs = append(errs, c())
+	}
+	return errors.Join(errs...)
 }

@@ -36,6 +36,13 @@ type Config struct {
 
 	Env string // BFF_ENV
 
+	// RedisURL selects the Redis pub/sub event source; empty means the
+	// in-process bus (demo, single process).
+	RedisURL string // BFF_REDIS_URL
+	// AllowedOrigins are the browser origins allowed to open subscriptions
+	// and make cross-origin requests.
+	AllowedOrigins []string // BFF_ALLOWED_ORIGINS
+
 	// ShutdownTimeout bounds how long in-flight operations may take to
 	// finish after SIGTERM.
 	ShutdownTimeout time.Duration // BFF_SHUTDOWN_TIMEOUT
@@ -69,6 +76,8 @@ var Settings = []Setting{
 	{Name: "BFF_JWT_ISSUER", Help: "required `iss` of teacher tokens; unchecked when empty"},
 	{Name: "BFF_JWT_ORG_CLAIM", Default: "org_id", Help: "token claim that holds the organisation id"},
 	{Name: "BFF_TRUST_GATEWAY_HEADERS", Default: "false", Help: "accept X-User-ID / X-Org-ID from the API gateway instead of a token"},
+	{Name: "BFF_REDIS_URL", Secret: true, Help: "Redis carrying RAS's batch events (`redis://host:6379/0`); unset: in-process events (demo only)"},
+	{Name: "BFF_ALLOWED_ORIGINS", Help: "comma-separated browser origins allowed to subscribe and call cross-origin (e.g. `https://app.example.com`)"},
 	{Name: "BFF_ENV", Default: Development, Help: "`development` or `production` (production turns off introspection, the playground and field suggestions)"},
 	{Name: "BFF_SHUTDOWN_TIMEOUT", Default: "20s", Help: "how long in-flight operations may finish after SIGTERM"},
 	{Name: "BFF_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
@@ -93,6 +102,8 @@ func Load(lookup func(string) (string, bool), demo bool) (Config, error) {
 		JWTOrgClaim:     r.str("BFF_JWT_ORG_CLAIM"),
 		TrustGateway:    r.boolean("BFF_TRUST_GATEWAY_HEADERS"),
 		Env:             r.str("BFF_ENV"),
+		RedisURL:        r.str("BFF_REDIS_URL"),
+		AllowedOrigins:  r.list("BFF_ALLOWED_ORIGINS"),
 		ShutdownTimeout: r.duration("BFF_SHUTDOWN_TIMEOUT"),
 		LogLevel:        r.str("BFF_LOG_LEVEL"),
 	}
@@ -146,6 +157,16 @@ func (r *reader) str(name string) string {
 		return v
 	}
 	return defaultOf(name)
+}
+
+func (r *reader) list(name string) []string {
+	var out []string
+	for _, v := range strings.Split(r.str(name), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (r *reader) duration(name string) time.Duration {

@@ -17,7 +17,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/essaylab/teacher-bff/internal/auth"
 	"github.com/essaylab/teacher-bff/internal/correlation"
@@ -25,6 +24,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/gqlhttp"
 	"github.com/essaylab/teacher-bff/internal/health"
 	"github.com/essaylab/teacher-bff/internal/loaders"
+	"github.com/essaylab/teacher-bff/internal/wstransport"
 )
 
 // Options are what the server is built from.
@@ -43,6 +43,15 @@ type Options struct {
 	Playground    bool
 	// PlaygroundHeaders are prefilled in the playground (the demo's token).
 	PlaygroundHeaders map[string]string
+	// AllowedOrigins are the browser origins that may open subscriptions
+	// (and, cross-origin, send queries). Requests without an Origin header
+	// (not from a browser) are not subject to it.
+	AllowedOrigins []string
+	// Live is the transport tracker of the subscriptions; main ends them
+	// through it on shutdown.
+	Live *wstransport.Tracker
+	// KeepAlive is the ping interval of subscriptions; zero for the default.
+	KeepAlive time.Duration
 }
 
 // New returns the BFF's HTTP handler.
@@ -78,11 +87,23 @@ func New(o Options) http.Handler {
 // newGraphQL builds gqlgen's handler with our transports and wiring.
 func newGraphQL(o Options) *handler.Server {
 	srv := handler.New(o.Schema)
-	srv.AddTransport(gqlhttp.Transport{Options: gqlhttp.Options{
-		Error: func(ctx context.Context, code, message string) *gqlerror.Error {
-			return gqlerr.New(ctx, code, message)
-		},
+	origins := originChecker(o.AllowedOrigins)
+	srv.AddTransport(wstransport.Websocket{Options: wstransport.Options{
+		Init:        wsInit(o.Auth),
+		KeepAlive:   o.KeepAlive,
+		CheckOrigin: origins,
+		Tracker:     o.Live,
+		Logger:      o.Logger,
+		Error:       gqlerr.New,
 	}})
+	srv.AddTransport(wstransport.SSE{
+		KeepAlive: o.KeepAlive,
+		Expiry:    expiry,
+		Tracker:   o.Live,
+		Logger:    o.Logger,
+		Error:     gqlerr.New,
+	})
+	srv.AddTransport(gqlhttp.Transport{Options: gqlhttp.Options{Error: gqlerr.New}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetErrorPresenter(gqlerr.Presenter(o.Logger))
 	srv.SetRecoverFunc(gqlerr.Recover(o.Logger))

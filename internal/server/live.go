@@ -1,0 +1,57 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/essaylab/teacher-bff/internal/auth"
+)
+
+// wsInit checks a WebSocket's connection_init payload like an HTTP request's
+// credentials; the teacher it names is in every operation of the
+// connection, and the connection ends when the token does.
+func wsInit(a *auth.Authenticator) func(context.Context, map[string]any) (context.Context, time.Time, error) {
+	return func(ctx context.Context, payload map[string]any) (context.Context, time.Time, error) {
+		t, err := a.FromConnectionParams(payload)
+		if err != nil {
+			return ctx, time.Time{}, err
+		}
+		return auth.WithTeacher(ctx, t), t.ExpiresAt, nil
+	}
+}
+
+// expiry is when the identity of an SSE stream runs out.
+func expiry(ctx context.Context) time.Time {
+	t, _ := auth.TeacherFrom(ctx)
+	return t.ExpiresAt
+}
+
+// originChecker allows requests without an Origin header (not from a
+// browser, so not a cross-site request) and browser requests from the
+// allowed origins only. There is no "allow all".
+func originChecker(allowed []string) func(*http.Request) bool {
+	set := make(map[string]bool, len(allowed))
+	for _, o := range allowed {
+		set[normalizeOrigin(o)] = true
+	}
+	return func(r *http.Request) bool {
+		origin := r.Header.Get("Origin")
+		if origin == "" {
+			return true
+		}
+		return set[normalizeOrigin(origin)]
+	}
+}
+
+// normalizeOrigin lowercases scheme and host and drops a trailing slash, so
+// "HTTP://Example.com/" and "http://example.com" are one origin.
+func normalizeOrigin(o string) string {
+	u, err := url.Parse(strings.TrimSpace(o))
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "\x00invalid"
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
+}
