@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -32,10 +33,13 @@ type demo struct {
 
 // startDemo starts the reference upstreams on loopback and points cfg at
 // them, with a fresh JWT secret and a token for the demo teacher.
-func startDemo(ctx context.Context, cfg *config.Config, log *slog.Logger) (*demo, error) {
+func startDemo(ctx context.Context, cfg *config.Config, log *slog.Logger, latency time.Duration) (*demo, error) {
 	stack, err := devstack.Start(devstack.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("demo: start reference upstreams: %w", err)
+	}
+	for _, s := range stack.Services() {
+		s.SetLatency(latency, latency/4)
 	}
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
@@ -51,6 +55,9 @@ func startDemo(ctx context.Context, cfg *config.Config, log *slog.Logger) (*demo
 		// The demo lets anonymous callers load the schema: keep it on this
 		// machine unless told otherwise.
 		cfg.ListenAddr = "127.0.0.1:4101"
+	}
+	if _, set := os.LookupEnv("BFF_METRICS_ADDR"); !set {
+		cfg.MetricsAddr = "127.0.0.1:9101"
 	}
 	if len(cfg.AllowedOrigins) == 0 {
 		// The playground subscribes from the BFF's own origin.
@@ -113,16 +120,14 @@ func (d *demo) close() {
 }
 
 // printDemo tells the person who started the demo where to go.
-func printDemo(addr net.Addr, authorization string) {
-	host := addr.String()
-	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
-		host = fmt.Sprintf("localhost:%d", tcp.Port)
-	}
-	fmt.Printf(`
+func printDemo(w io.Writer, addr, metricsAddr net.Addr, authorization string) {
+	host := hostOf(addr)
+	fmt.Fprintf(w, `
 Teacher BFF demo is ready.
 
   Playground:  http://%[1]s/   (the header below is already filled in)
   Endpoint:    http://%[1]s/graphql
+  Metrics:     http://%[3]s/metrics
 
   Authorization header for the demo teacher:
     {"Authorization": "%[2]s"}
@@ -132,5 +137,12 @@ Teacher BFF demo is ready.
       -H 'Authorization: %[2]s' \
       -d '{"query":"{ viewer { id credits { userBalance } batches(limit: 3) { totalCount nodes { title status class { name } } } } }"}'
 
-`, host, authorization)
+`, host, authorization, hostOf(metricsAddr))
+}
+
+func hostOf(addr net.Addr) string {
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", tcp.Port)
+	}
+	return addr.String()
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,18 +20,24 @@ import (
 
 	"github.com/essaylab/teacher-bff/internal/app"
 	"github.com/essaylab/teacher-bff/internal/config"
+	"github.com/essaylab/teacher-bff/internal/tracing"
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "bff:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string) error {
+// run serves until ctx is done (SIGINT or SIGTERM), then shuts down.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("bff", flag.ContinueOnError)
+	flags.SetOutput(stderr)
 	demo := flags.Bool("demo", false, "start the reference upstreams in-process and serve a ready-to-use playground")
+	demoLatency := flags.Duration("demo-latency", 0, "with -demo: added latency of every reference upstream call (e.g. 20ms)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -39,14 +46,17 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.LogLevel)
+	log := newLogger(cfg.LogLevel, stderr)
 
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	stopTracing, err := tracing.Setup(ctx, cfg.OTLPEndpoint)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = stopTracing(context.WithoutCancel(ctx)) }()
 
 	opts := app.Options{Logger: log}
 	if *demo {
-		d, err := startDemo(ctx, &cfg, log)
+		d, err := startDemo(ctx, &cfg, log, *demoLatency)
 		if err != nil {
 			return err
 		}
@@ -60,38 +70,37 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg, a, log, func(addr net.Addr) {
+	return serve(ctx, cfg, a, log, func(addr, metricsAddr net.Addr) {
 		if *demo {
-			printDemo(addr, opts.PlaygroundHeaders["Authorization"])
+			printDemo(stdout, addr, metricsAddr, opts.PlaygroundHeaders["Authorization"])
 		}
 	})
 }
 
-// serve runs the HTTP server until ctx is done, then drains it.
-func serve(ctx context.Context, cfg config.Config, a *app.App, log *slog.Logger, ready func(net.Addr)) error {
+// serve runs the HTTP servers until ctx is done, then drains them.
+func serve(ctx context.Context, cfg config.Config, a *app.App, log *slog.Logger, ready func(addr, metricsAddr net.Addr)) error {
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
 	}
-	srv := &http.Server{
-		Handler:           a.Handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		// No WriteTimeout: subscriptions (SSE, WebSocket) are long-lived;
-		// queries are bounded by the upstream timeouts instead.
-		IdleTimeout:    120 * time.Second,
-		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	mln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("listen on %s (metrics): %w", cfg.MetricsAddr, err)
 	}
+	srv := newHTTPServer(a.Handler, log)
+	metricsSrv := newHTTPServer(a.MetricsHandler, log)
 
 	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBG()
 	go a.Run(bg)
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("env", cfg.Env))
-	ready(ln.Addr())
+	go func() { errc <- metricsSrv.Serve(mln) }()
+	log.Info("listening", slog.String("addr", ln.Addr().String()),
+		slog.String("metrics_addr", mln.Addr().String()), slog.String("env", cfg.Env))
+	ready(ln.Addr(), mln.Addr())
 
 	select {
 	case err := <-errc:
@@ -99,27 +108,41 @@ func serve(ctx context.Context, cfg config.Config, a *app.App, log *slog.Logger,
 	case <-ctx.Done():
 	}
 
-	// Not ready first, so the load balancer stops sending work; then the
-	// subscriptions go (clients reconnect to another replica); then the
-	// in-flight requests get until the deadline to finish.
-	log.Info("shutting down", slog.Duration("deadline", cfg.ShutdownTimeout))
+	// Not ready first, and still serving for the drain delay, so the load
+	// balancer stops sending work; then the subscriptions go (clients
+	// reconnect to another replica); then the in-flight requests get until
+	// the deadline to finish.
+	log.Info("shutting down", slog.Duration("drain_delay", cfg.DrainDelay), slog.Duration("deadline", cfg.ShutdownTimeout))
 	a.Health.SetDraining()
+	time.Sleep(cfg.DrainDelay)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	errLive := a.Shutdown(sctx)
 	errHTTP := srv.Shutdown(sctx)
-	if errors.Is(errHTTP, http.ErrServerClosed) {
-		errHTTP = nil
-	}
-	if err := errors.Join(errLive, errHTTP); err != nil {
+	errMetrics := metricsSrv.Shutdown(sctx)
+	if err := errors.Join(errLive, errHTTP, errMetrics); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
 	return nil
 }
 
-func newLogger(level string) *slog.Logger {
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// No WriteTimeout: subscriptions (SSE, WebSocket) are long-lived and
+		// set their own write deadlines; queries are bounded by the upstream
+		// timeouts.
+		IdleTimeout:    120 * time.Second,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+func newLogger(level string, w io.Writer) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level)) // checked by config
-	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }

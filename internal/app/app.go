@@ -22,6 +22,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/events"
 	"github.com/essaylab/teacher-bff/internal/health"
 	"github.com/essaylab/teacher-bff/internal/loaders"
+	"github.com/essaylab/teacher-bff/internal/metrics"
 	"github.com/essaylab/teacher-bff/internal/ras"
 	"github.com/essaylab/teacher-bff/internal/server"
 	"github.com/essaylab/teacher-bff/internal/upstream"
@@ -47,6 +48,9 @@ type Options struct {
 // App is a wired BFF.
 type App struct {
 	Handler http.Handler
+	// MetricsHandler serves /metrics, on a listener of its own.
+	MetricsHandler http.Handler
+	Metrics        *metrics.Metrics
 	Health  *health.Prober
 	Hub     *events.Hub
 	// Live ends the subscriptions on shutdown.
@@ -81,12 +85,16 @@ func New(cfg config.Config, o Options) (*App, error) {
 		OrgClaim:     cfg.JWTOrgClaim,
 		TrustGateway: cfg.TrustGateway,
 	})
-	a := &App{Live: &wstransport.Tracker{}}
+	a := &App{Live: &wstransport.Tracker{}, Metrics: metrics.New()}
 	src, errEvents := a.eventSource(cfg, o)
 	if err := errors.Join(errRAS, errCMS, errEnt, errAuth, errEvents); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.Hub = events.NewHub(src, events.HubOptions{Logger: o.Logger})
+	a.Metrics.Hub(a.Hub.Stats)
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	a.MetricsHandler = mux
 	a.closers = append(a.closers, func() error { a.Hub.Close(); return nil }, src.Close)
 
 	a.Health = health.NewProber(5*time.Second, 2*time.Second,
@@ -117,6 +125,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		AllowedOrigins:    cfg.AllowedOrigins,
 		Live:              a.Live,
 		KeepAlive:         o.KeepAlive,
+		Metrics:           a.Metrics,
+		RateLimit:         cfg.RateLimit,
+		RateWindow:        time.Minute,
 	})
 	return a, nil
 }

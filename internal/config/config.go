@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -19,7 +20,10 @@ const (
 
 // Config is every setting of the BFF.
 type Config struct {
-	ListenAddr string // BFF_LISTEN_ADDR
+	ListenAddr  string // BFF_LISTEN_ADDR
+	MetricsAddr string // BFF_METRICS_ADDR
+	// OTLPEndpoint receives traces over OTLP/HTTP; empty exports none.
+	OTLPEndpoint string // BFF_OTLP_ENDPOINT
 
 	RASURL          string // BFF_RAS_URL
 	CMSURL          string // BFF_CMS_URL
@@ -46,7 +50,13 @@ type Config struct {
 	// ShutdownTimeout bounds how long in-flight operations may take to
 	// finish after SIGTERM.
 	ShutdownTimeout time.Duration // BFF_SHUTDOWN_TIMEOUT
-	LogLevel        string        // BFF_LOG_LEVEL
+	// DrainDelay is how long the BFF keeps serving after SIGTERM while
+	// /readyz already says no, so load balancers stop routing to it first.
+	DrainDelay time.Duration // BFF_DRAIN_DELAY
+	LogLevel   string        // BFF_LOG_LEVEL
+
+	// RateLimit is how many requests one teacher may make per minute.
+	RateLimit int // BFF_RATE_LIMIT
 }
 
 // Production reports whether the BFF runs with production defaults.
@@ -65,6 +75,8 @@ type Setting struct {
 // Settings lists every variable the BFF reads, in the order of the README.
 var Settings = []Setting{
 	{Name: "BFF_LISTEN_ADDR", Default: ":4101", Help: "address the HTTP server listens on"},
+	{Name: "BFF_METRICS_ADDR", Default: ":9101", Help: "address of the Prometheus /metrics listener, apart from the API so it is not exposed with it"},
+	{Name: "BFF_OTLP_ENDPOINT", Help: "OTLP/HTTP traces endpoint (e.g. `http://otel-collector:4318/v1/traces`); unset: spans are not exported, trace context is still propagated"},
 	{Name: "BFF_RAS_URL", Required: true, Help: "base URL of the Result Aggregator Service"},
 	{Name: "BFF_CMS_URL", Required: true, Help: "base URL of the Class Management Service"},
 	{Name: "BFF_ENTITLEMENTS_URL", Required: true, Help: "base URL of the Entitlements service"},
@@ -80,7 +92,9 @@ var Settings = []Setting{
 	{Name: "BFF_ALLOWED_ORIGINS", Help: "comma-separated browser origins allowed to subscribe and call cross-origin (e.g. `https://app.example.com`)"},
 	{Name: "BFF_ENV", Default: Development, Help: "`development` or `production` (production turns off introspection, the playground and field suggestions)"},
 	{Name: "BFF_SHUTDOWN_TIMEOUT", Default: "20s", Help: "how long in-flight operations may finish after SIGTERM"},
+	{Name: "BFF_DRAIN_DELAY", Help: "how long to keep serving after SIGTERM with /readyz failing, before closing (default 5s in production, 0s otherwise)"},
 	{Name: "BFF_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+	{Name: "BFF_RATE_LIMIT", Default: "600", Help: "requests one teacher may make per minute (429 with Retry-After past it); 0 turns it off"},
 }
 
 // Load reads the configuration from lookup (os.LookupEnv in main). With
@@ -90,6 +104,8 @@ func Load(lookup func(string) (string, bool), demo bool) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
 		ListenAddr:      r.str("BFF_LISTEN_ADDR"),
+		MetricsAddr:     r.str("BFF_METRICS_ADDR"),
+		OTLPEndpoint:    r.str("BFF_OTLP_ENDPOINT"),
 		RASURL:          r.str("BFF_RAS_URL"),
 		CMSURL:          r.str("BFF_CMS_URL"),
 		EntitlementsURL: r.str("BFF_ENTITLEMENTS_URL"),
@@ -105,7 +121,9 @@ func Load(lookup func(string) (string, bool), demo bool) (Config, error) {
 		RedisURL:        r.str("BFF_REDIS_URL"),
 		AllowedOrigins:  r.list("BFF_ALLOWED_ORIGINS"),
 		ShutdownTimeout: r.duration("BFF_SHUTDOWN_TIMEOUT"),
+		DrainDelay:      r.optionalDuration("BFF_DRAIN_DELAY"),
 		LogLevel:        r.str("BFF_LOG_LEVEL"),
+		RateLimit:       r.integer("BFF_RATE_LIMIT"),
 	}
 	if !demo {
 		var missing []string
@@ -128,6 +146,17 @@ func Load(lookup func(string) (string, bool), demo bool) (Config, error) {
 	}
 	if c.UpstreamTimeout <= 0 || c.ShutdownTimeout <= 0 {
 		r.errs = append(r.errs, errors.New("BFF_UPSTREAM_TIMEOUT and BFF_SHUTDOWN_TIMEOUT must be positive"))
+	}
+	if r.raw("BFF_DRAIN_DELAY") == "" && c.Production() {
+		c.DrainDelay = 5 * time.Second
+	}
+	if c.DrainDelay < 0 {
+		r.errs = append(r.errs, errors.New("BFF_DRAIN_DELAY must not be negative"))
+	}
+	for _, o := range c.AllowedOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			r.errs = append(r.errs, fmt.Errorf("BFF_ALLOWED_ORIGINS: %q is not an origin like https://app.example.com", o))
+		}
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		r.errs = append(r.errs, errors.New("BFF_JWT_SECRET must be at least 32 bytes"))
@@ -169,6 +198,13 @@ func (r *reader) list(name string) []string {
 	return out
 }
 
+func (r *reader) optionalDuration(name string) time.Duration {
+	if r.raw(name) == "" {
+		return 0
+	}
+	return r.duration(name)
+}
+
 func (r *reader) duration(name string) time.Duration {
 	v := r.str(name)
 	d, err := time.ParseDuration(v)
@@ -176,6 +212,15 @@ func (r *reader) duration(name string) time.Duration {
 		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a duration (e.g. 5s, 250ms)", name, v))
 	}
 	return d
+}
+
+func (r *reader) integer(name string) int {
+	v := r.str(name)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a whole number of 0 or more", name, v))
+	}
+	return n
 }
 
 func (r *reader) boolean(name string) bool {

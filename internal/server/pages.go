@@ -31,3 +31,28 @@ func countPages(ctx context.Context) int {
 	}
 	return n
 }
+
+// operationOf names the operation of ctx for metrics.
+func operationOf(ctx context.Context) (name, typ string) {
+	if !graphql.HasOperationContext(ctx) {
+		return "", "unknown"
+	}
+	op := graphql.GetOperationContext(ctx)
+	if op.Operation == nil {
+		return op.OperationName, "unknown"
+	}
+	return op.Operation.Name, string(op.Operation.Operation)
+}
+
+// errorCodes lists the extensions.code of a response's errors.
+func errorCodes(resp *graphql.Response) []string {
+	codes := make([]string, 0, len(resp.Errors))
+	for _, e := range resp.Errors {
+		c, _ := e.Extensions["code"].(string)
+		if c == "" {
+			c = "NONE"
+		}
+		codes = append(codes, c)
+	}
+	return codes
+}

@@ -24,6 +24,8 @@ import (
 	"github.com/essaylab/teacher-bff/internal/gqlhttp"
 	"github.com/essaylab/teacher-bff/internal/health"
 	"github.com/essaylab/teacher-bff/internal/loaders"
+	"github.com/essaylab/teacher-bff/internal/metrics"
+	"github.com/essaylab/teacher-bff/internal/tracing"
 	"github.com/essaylab/teacher-bff/internal/wstransport"
 )
 
@@ -52,12 +54,19 @@ type Options struct {
 	Live *wstransport.Tracker
 	// KeepAlive is the ping interval of subscriptions; zero for the default.
 	KeepAlive time.Duration
+	// Metrics observes operations; nil observes nothing.
+	Metrics *metrics.Metrics
+	// RateLimit is the requests a teacher may make per RateWindow; zero
+	// turns the limit off.
+	RateLimit  int
+	RateWindow time.Duration
 }
 
 // New returns the BFF's HTTP handler.
 func New(o Options) http.Handler {
 	r := chi.NewRouter()
 	r.Use(correlation.Middleware)
+	r.Use(tracing.Middleware)
 	r.Use(accessLog(o.Logger))
 	r.Use(recoverer(o.Logger))
 
@@ -74,7 +83,12 @@ func New(o Options) http.Handler {
 	})
 
 	gql := newGraphQL(o)
-	r.With(authenticate(o.Auth, o.AllowAnonymous)).Handle("/graphql", gql)
+	r.With(
+		corsPolicy(o.AllowedOrigins),
+		csrf(o.Auth.TrustsGateway()),
+		authenticate(o.Auth, o.AllowAnonymous),
+		rateLimit(o.RateLimit, o.RateWindow),
+	).Handle("/graphql", gql)
 
 	if o.Playground {
 		r.Get("/", playground.Handler("Teacher BFF", "/graphql",
@@ -113,7 +127,13 @@ func newGraphQL(o Options) *handler.Server {
 	// Loaders live per response: one per query, one per subscription event,
 	// never per connection (a WebSocket carries many operations).
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		return next(loaders.With(ctx, o.Loaders.New(countPages(ctx))))
+		start := time.Now()
+		resp := next(loaders.With(ctx, o.Loaders.New(countPages(ctx))))
+		if resp != nil {
+			name, typ := operationOf(ctx)
+			o.Metrics.Operation(name, typ, time.Since(start), errorCodes(resp))
+		}
+		return resp
 	})
 	return srv
 }

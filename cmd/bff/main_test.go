@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// syncBuffer is a bytes.Buffer safe to read while run writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The demo starts with one command and tells where the playground is and
+// which header to use; a contract query answers with the reference data.
+// On SIGTERM: /readyz turns false while in-flight operations finish,
+// subscriptions get a going-away close, and run returns nil (exit 0).
+func TestDemoLifecycle(t *testing.T) {
+	t.Setenv("BFF_LISTEN_ADDR", "127.0.0.1:0")
+	t.Setenv("BFF_METRICS_ADDR", "127.0.0.1:0")
+	t.Setenv("BFF_DRAIN_DELAY", "300ms")
+	t.Setenv("BFF_SHUTDOWN_TIMEOUT", "5s")
+	ctx, sigterm := context.WithCancel(context.Background())
+	defer sigterm()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-demo", "-demo-latency", "800ms"}, &stdout, &stderr) }()
+
+	var base, authz, metricsURL string
+	require.Eventually(t, func() bool {
+		out := stdout.String()
+		m := regexp.MustCompile(`Endpoint:\s+(http://\S+)/graphql`).FindStringSubmatch(out)
+		a := regexp.MustCompile(`"Authorization": "(Bearer [^"]+)"`).FindStringSubmatch(out)
+		mm := regexp.MustCompile(`Metrics:\s+(http://\S+)`).FindStringSubmatch(out)
+		if m == nil || a == nil || mm == nil {
+			return false
+		}
+		base, authz, metricsURL = m[1], a[1], mm[1]
+		return true
+	}, 20*time.Second, 20*time.Millisecond, "the demo prints its endpoint and header; stderr: %s", &stderr)
+
+	query := func(q string) (int, map[string]any) {
+		body, _ := json.Marshal(map[string]string{"query": q})
+		req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", authz)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var out map[string]any
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+		return resp.StatusCode, out
+	}
+	code, out := query(`{ viewer { id credits { userBalance } batches(limit: 2) { totalCount nodes { title } } } }`)
+	require.Equal(t, http.StatusOK, code)
+	assert.Nil(t, out["errors"])
+	assert.Equal(t, "teacher-1", out["data"].(map[string]any)["viewer"].(map[string]any)["id"])
+
+	resp, err := http.Get(metricsURL)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+	// A subscription and an in-flight query (the upstreams take 800ms, longer than the drain delay).
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	ws, _, err := websocket.Dial(wctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	require.NoError(t, err)
+	defer ws.CloseNow()
+	require.NoError(t, ws.Write(wctx, websocket.MessageText, []byte(`{"type":"connection_init","payload":{"Authorization":"`+authz+`"}}`)))
+	_, ack, err := ws.Read(wctx)
+	require.NoError(t, err)
+	require.Contains(t, string(ack), "connection_ack")
+	require.NoError(t, ws.Write(wctx, websocket.MessageText, []byte(`{"id":"1","type":"subscribe","payload":{"query":"subscription { batchStatusChanged { id } }"}}`)))
+
+	inflight := make(chan int, 1)
+	go func() {
+		code, _ := query(`{ viewer { batches(limit: 5) { totalCount } } }`)
+		inflight <- code
+	}()
+	time.Sleep(50 * time.Millisecond) // the query is waiting on RAS
+
+	sigterm()
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode == http.StatusServiceUnavailable
+	}, 2*time.Second, 10*time.Millisecond, "/readyz turns false during the drain")
+
+	assert.Equal(t, http.StatusOK, <-inflight, "the in-flight query finished")
+	for {
+		_, _, err := ws.Read(wctx)
+		if err != nil {
+			assert.Equal(t, websocket.StatusGoingAway, websocket.CloseStatus(err), "subscriptions get a going-away close: %v", err)
+			break
+		}
+	}
+	select {
+	case err := <-done:
+		assert.NoError(t, err, "a clean shutdown exits 0")
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after SIGTERM")
+	}
+}
