@@ -51,8 +51,8 @@ type App struct {
 	// MetricsHandler serves /metrics, on a listener of its own.
 	MetricsHandler http.Handler
 	Metrics        *metrics.Metrics
-	Health  *health.Prober
-	Hub     *events.Hub
+	Health         *health.Prober
+	Hub            *events.Hub
 	// Live ends the subscriptions on shutdown.
 	Live *wstransport.Tracker
 	// RedisClientName names this replica's Redis connections (CLIENT LIST

@@ -37,7 +37,7 @@ type liveBatch struct {
 func decodeNext(t *testing.T, m testenv.Message) liveBatch {
 	t.Helper()
 	var p struct {
-		Data   liveBatch      `json:"data"`
+		Data   liveBatch       `json:"data"`
 		Errors []testenv.Error `json:"errors"`
 	}
 	require.NoError(t, json.Unmarshal(m.Payload, &p))
