@@ -1,0 +1,169 @@
+// Package limits refuses GraphQL operations that are too big to be worth
+// serving: too deep, too costly, too many aliases, root fields, directives or
+// repeated fields (the OWASP GraphQL cheat sheet's abuse limits; gqlgen
+// itself has none of them but the parser's token limit).
+//
+// Every operation is measured by Measure and compared with a Config by
+// Check. The Limiter extension runs that check twice: once on the raw query
+// text before gqlgen parses and validates it, because validation itself is
+// what some hostile documents attack (the overlapping-fields rule is
+// quadratic in repeated selections: 5,000 `id`s cost it over a second of
+// CPU), and once more on the validated operation with coerced variables,
+// before any resolver runs.
+package limits
+
+import (
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// CodeLimitExceeded is the extensions.code of every refusal. It is registered
+// as a protocol error, so transports answer it as a request error (400 under
+// application/graphql-response+json) and no resolver runs.
+const CodeLimitExceeded = "OPERATION_LIMIT_EXCEEDED"
+
+// ParserTokenLimit is the token limit to give handler.Server's
+// SetParserTokenLimit; the Limiter's own parse uses it too. It bounds every
+// document, so it bounds the work of every check here. The contract
+// operations have under 150 tokens and GraphiQL's introspection query about
+// 300.
+const ParserTokenLimit = 15000
+
+func init() {
+	// errcode's registry is a plain map: register before any request runs.
+	errcode.RegisterErrorType(CodeLimitExceeded, errcode.KindProtocol)
+}
+
+// Config holds the limits. In every field, zero means the default and a
+// negative value turns the limit off.
+type Config struct {
+	// MaxDepth bounds field nesting outside introspection; `{ viewer { id } }`
+	// has depth 2. The deepest path of this schema has 5 fields.
+	MaxDepth int
+	// MaxIntrospectionDepth bounds field nesting inside __schema and __type.
+	// It is separate from MaxDepth because GraphiQL's introspection query
+	// nests 15 deep (its `ofType` chain alone is 9), while it is answered
+	// from memory and never reaches a resolver.
+	MaxIntrospectionDepth int
+	// MaxIntrospectionLists bounds the nesting of introspection's list
+	// fields (fields, inputFields, interfaces, possibleTypes): the
+	// "circular introspection" attack nests them to multiply the response.
+	// GraphiQL nests them 1 deep; graphql-js refuses 3.
+	MaxIntrospectionLists int
+	// MaxComplexity bounds the operation's cost; see Measures.Complexity.
+	MaxComplexity int
+	// MaxAliases bounds the aliased fields of the operation, counted once
+	// per use of the fragment holding them.
+	MaxAliases int
+	// MaxDuplicateFields bounds how often one response key is selected in
+	// one selection set, fragments included (`{ viewer { id id id } }` is 3).
+	MaxDuplicateFields int
+	// MaxDirectives bounds the directives of the whole operation.
+	MaxDirectives int
+	// MaxFieldDirectives bounds the directives on one field or fragment.
+	MaxFieldDirectives int
+	// MaxRootFields bounds the fields selected at the operation's root.
+	MaxRootFields int
+}
+
+// Defaults returns the default limits. The contract operations measure at
+// most half of each.
+func Defaults() Config {
+	return Config{
+		MaxDepth:              10,
+		MaxIntrospectionDepth: 20,
+		MaxIntrospectionLists: 2,
+		MaxComplexity:         5000,
+		MaxAliases:            30,
+		MaxDuplicateFields:    20,
+		MaxDirectives:         20,
+		MaxFieldDirectives:    5,
+		MaxRootFields:         10,
+	}
+}
+
+// WithDefaults returns c with every zero limit set to its default.
+func (c Config) WithDefaults() Config {
+	d := Defaults()
+	for _, p := range []struct{ v, def *int }{
+		{&c.MaxDepth, &d.MaxDepth},
+		{&c.MaxIntrospectionDepth, &d.MaxIntrospectionDepth},
+		{&c.MaxIntrospectionLists, &d.MaxIntrospectionLists},
+		{&c.MaxComplexity, &d.MaxComplexity},
+		{&c.MaxAliases, &d.MaxAliases},
+		{&c.MaxDuplicateFields, &d.MaxDuplicateFields},
+		{&c.MaxDirectives, &d.MaxDirectives},
+		{&c.MaxFieldDirectives, &d.MaxFieldDirectives},
+		{&c.MaxRootFields, &d.MaxRootFields},
+	} {
+		if *p.v == 0 {
+			*p.v = *p.def
+		}
+	}
+	return c
+}
+
+// The names of the limits, as extensions.limit of a refusal.
+const (
+	LimitRootFields         = "rootFields"
+	LimitAliases            = "aliases"
+	LimitDuplicateFields    = "duplicateFields"
+	LimitFieldDirectives    = "fieldDirectives"
+	LimitDirectives         = "directives"
+	LimitDepth              = "depth"
+	LimitIntrospectionLists = "introspectionLists"
+	LimitIntrospectionDepth = "introspectionDepth"
+	LimitComplexity         = "complexity"
+)
+
+// Check measures op and refuses it if it exceeds any of the default limits.
+// doc need not be validated yet. vars are the request's variables (nil for
+// none); they only matter for page sizes given as variables.
+func Check(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) error {
+	return Config{}.Check(schema, doc, op, vars)
+}
+
+// Check is the package's Check with c's limits.
+func (c Config) Check(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) error {
+	if err := c.WithDefaults().check(Measure(schema, doc, op, vars)); err != nil {
+		return err
+	}
+	// Not the nil *gqlerror.Error: callers compare with nil.
+	return nil
+}
+
+// check returns the first limit m exceeds, in the order of the table: the
+// cheap structural limits first, so the message names the plainest cause.
+// c must have its defaults applied.
+func (c Config) check(m Measures) *gqlerror.Error {
+	for _, l := range []struct {
+		name, what string
+		value, max int
+	}{
+		{LimitRootFields, "root field count", m.RootFields, c.MaxRootFields},
+		{LimitAliases, "alias count", m.Aliases, c.MaxAliases},
+		{LimitDuplicateFields, "selection count of one field", m.DuplicateFields, c.MaxDuplicateFields},
+		{LimitFieldDirectives, "directive count on one field", m.FieldDirectives, c.MaxFieldDirectives},
+		{LimitDirectives, "directive count", m.Directives, c.MaxDirectives},
+		{LimitDepth, "query depth", m.Depth, c.MaxDepth},
+		{LimitIntrospectionLists, "introspection list nesting", m.IntrospectionLists, c.MaxIntrospectionLists},
+		{LimitIntrospectionDepth, "introspection depth", m.IntrospectionDepth, c.MaxIntrospectionDepth},
+		{LimitComplexity, "query complexity", m.Complexity, c.MaxComplexity},
+	} {
+		if l.max >= 0 && l.value > l.max {
+			return &gqlerror.Error{
+				Message: fmt.Sprintf("%s %d exceeds the limit of %d", l.what, l.value, l.max),
+				Extensions: map[string]any{
+					"code":  CodeLimitExceeded,
+					"limit": l.name,
+					"value": l.value,
+					"max":   l.max,
+				},
+			}
+		}
+	}
+	return nil
+}
