@@ -55,17 +55,21 @@ func Middleware(next http.Handler) http.Handler {
 	})
 }
 
-// Upstream starts the client span of an upstream call and writes its trace
-// context into the outgoing headers. Call the returned function with the
-// call's outcome.
-func Upstream(ctx context.Context, service, endpoint string, h http.Header) (context.Context, func(error)) {
+// Upstream starts the client span of an upstream call. Call the returned
+// function with the call's outcome.
+func Upstream(ctx context.Context, service, endpoint string) (context.Context, func(error)) {
 	ctx, span := tracer().Start(ctx, service+" "+endpoint, trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithAttributes(attribute.String("peer.service", service), attribute.String("bff.endpoint", endpoint)))
-	propagator.Inject(ctx, propagation.HeaderCarrier(h))
 	return ctx, func(err error) {
 		if err != nil {
 			span.SetStatus(codes.Error, "upstream call failed")
 		}
 		span.End()
 	}
+}
+
+// Inject writes the trace context of ctx into outgoing headers (W3C
+// traceparent and tracestate).
+func Inject(ctx context.Context, h http.Header) {
+	propagator.Inject(ctx, propagation.HeaderCarrier(h))
 }

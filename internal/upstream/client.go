@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/essaylab/teacher-bff/internal/correlation"
+	"github.com/essaylab/teacher-bff/internal/tracing"
 )
 
 // The services, as they appear in Error.Service.
@@ -34,7 +35,7 @@ const (
 	// maxBody bounds a success answer held in memory: the largest contract
 	// answer (a RAS page of 100 batches, or a batch with its essays) is far
 	// below it, so more means a broken upstream, not a big page.
-	maxBody = 4 << 20
+	maxBody = MaxBody
 	// maxErrorBody bounds what is read of an error answer to find its message.
 	maxErrorBody = 4 << 10
 	// maxDrain bounds what is discarded to keep a connection reusable; past
@@ -43,6 +44,12 @@ const (
 	// maxDetail bounds Error.Detail so an HTML error page can't flood logs.
 	maxDetail = 200
 )
+
+// MaxBody bounds an answer body held in memory. It is exported for
+// transport wrappers that buffer answers (package resilience shares one
+// answer between identical calls): they read at most MaxBody+1 bytes, so
+// the client still tells an oversized answer from one at the limit.
+const MaxBody = 4 << 20
 
 // Header names of the contract's conventions.
 const (
@@ -57,6 +64,30 @@ type Config struct {
 	ServiceID string            // sent as X-Service-ID
 	Timeout   time.Duration     // per call; 0 means 5s
 	Transport http.RoundTripper // optional; nil means a tuned *http.Transport
+
+	// MaxConnsPerHost bounds the connections (busy and idle) the default
+	// transport opens to the service; excess calls wait for a free one,
+	// within their own timeout. 0 means 128. Ignored when Transport is set.
+	MaxConnsPerHost int
+	// Middleware, when set, wraps the transport (Transport, or the default
+	// one) with behaviour that must see every request to the service:
+	// retries, a circuit breaker, deduplication (see package resilience).
+	Middleware Middleware
+	// Observe, when set, hears the outcome of every call (metrics): its
+	// duration and its error, nil for a good answer.
+	Observe func(ctx context.Context, service, endpoint string, d time.Duration, err error)
+}
+
+// Middleware wraps the transport of one service's client. New calls Wrap
+// once, giving it what a wrapper can't know on its own: the service (for
+// its errors and metrics) and the per-call timeout (to bound work done on
+// behalf of several calls). An error is reported as a configuration error.
+//
+// A wrapper may refuse a call without sending it by returning an *Error
+// from RoundTrip (an open circuit breaker does): the client reports it as
+// is, with its own Service and Endpoint filled in.
+type Middleware interface {
+	Wrap(service string, next http.RoundTripper, callTimeout time.Duration) (http.RoundTripper, error)
 }
 
 // Client calls one upstream service. It is safe for concurrent use.
@@ -67,6 +98,7 @@ type Client struct {
 	serviceID string
 	timeout   time.Duration
 	http      *http.Client
+	observe   func(ctx context.Context, service, endpoint string, d time.Duration, err error)
 }
 
 // New validates cfg and returns a client for service (one of the Service
@@ -89,17 +121,26 @@ func New(service string, cfg Config) (*Client, error) {
 	if cfg.Timeout < 0 {
 		errs = append(errs, fmt.Errorf("timeout %v is negative", cfg.Timeout))
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("upstream %s: invalid config: %w", service, err)
+	if cfg.MaxConnsPerHost < 0 {
+		errs = append(errs, fmt.Errorf("max conns per host %d is negative", cfg.MaxConnsPerHost))
 	}
-
 	timeout := cfg.Timeout
 	if timeout == 0 {
 		timeout = defaultTimeout
 	}
 	rt := cfg.Transport
 	if rt == nil {
-		rt = newTransport(timeout)
+		rt = newTransport(timeout, cfg.MaxConnsPerHost)
+	}
+	if cfg.Middleware != nil && len(errs) == 0 {
+		wrapped, err := cfg.Middleware.Wrap(service, rt, timeout)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		rt = wrapped
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("upstream %s: invalid config: %w", service, err)
 	}
 	return &Client{
 		service:   service,
@@ -107,6 +148,7 @@ func New(service string, cfg Config) (*Client, error) {
 		apiKey:    cfg.APIKey,
 		serviceID: cfg.ServiceID,
 		timeout:   timeout,
+		observe:   cfg.Observe,
 		http: &http.Client{
 			Transport: rt,
 			// Never follow redirects: net/http would resend our custom
@@ -156,7 +198,15 @@ func (c *Client) GetJSON(ctx context.Context, endpoint, path string, query url.V
 // Get is GetJSON for decoders that take the raw answer: the service packages
 // check the contract on []byte (so fuzzing reaches exactly what production
 // runs). Any error from decode is a KindMalformed *Error.
-func Get[T any](ctx context.Context, c *Client, endpoint, path string, query url.Values, decode func([]byte) (T, error)) (T, error) {
+func Get[T any](ctx context.Context, c *Client, endpoint, path string, query url.Values, decode func([]byte) (T, error)) (v T, err error) {
+	ctx, end := tracing.Upstream(ctx, c.service, endpoint)
+	start := time.Now()
+	defer func() {
+		end(err)
+		if c.observe != nil {
+			c.observe(ctx, c.service, endpoint, time.Since(start), err)
+		}
+	}()
 	var zero T
 	a, err := c.do(ctx, endpoint, path, query, true)
 	if err != nil {
@@ -165,7 +215,7 @@ func Get[T any](ctx context.Context, c *Client, endpoint, path string, query url
 	if !isJSON(a.contentType) {
 		return zero, c.fail(endpoint, KindMalformed, fmt.Errorf("content type %q is not JSON", a.contentType))
 	}
-	v, err := decode(a.body)
+	v, err = decode(a.body)
 	if err != nil {
 		return zero, c.fail(endpoint, KindMalformed, err)
 	}
@@ -207,6 +257,7 @@ func (c *Client) do(ctx context.Context, endpoint, path string, query url.Values
 		return nil, fmt.Errorf("%s %s: build request: %w", c.service, endpoint, err)
 	}
 	req.Header.Set("Accept", "application/json")
+	tracing.Inject(ctx, req.Header)
 	id := correlation.FromContext(ctx)
 	if !correlation.Valid(id) {
 		id = correlation.New()
@@ -219,6 +270,15 @@ func (c *Client) do(ctx context.Context, endpoint, path string, query url.Values
 
 	resp, err := c.http.Do(req)
 	if err != nil {
+		var refused *Error
+		if ctx.Err() == nil && errors.As(err, &refused) {
+			// A Middleware refused the call (an open circuit breaker) and
+			// classified the refusal itself. A copy: the wrapper may hand
+			// the same error to many calls.
+			e := *refused
+			e.Service, e.Endpoint = c.service, endpoint
+			return nil, &e
+		}
 		return nil, c.fail(endpoint, classify(ctx, err), err)
 	}
 	defer func() {

@@ -25,15 +25,21 @@ const (
 // deadline is the real bound; the transport's own timeouts only make a dead
 // peer fail fast and with a precise cause, even if a caller passes a very
 // long Timeout.
-func newTransport(callTimeout time.Duration) *http.Transport {
+//
+// maxConns overrides maxConnsPerHost when positive; the idle pool never
+// exceeds it, since idle connections beyond the cap could never be used.
+func newTransport(callTimeout time.Duration, maxConns int) *http.Transport {
+	if maxConns <= 0 {
+		maxConns = maxConnsPerHost
+	}
 	dialer := &net.Dialer{Timeout: min(dialTimeout, callTimeout), KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           dialer.DialContext,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          maxIdleConns,
-		MaxIdleConnsPerHost:   maxIdleConnsPerHost,
-		MaxConnsPerHost:       maxConnsPerHost,
+		MaxIdleConnsPerHost:   min(maxIdleConnsPerHost, maxConns),
+		MaxConnsPerHost:       maxConns,
 		IdleConnTimeout:       idleConnTimeout,
 		TLSHandshakeTimeout:   tlsHandshakeTimeout,
 		ResponseHeaderTimeout: callTimeout,
