@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/essaylab/teacher-bff/graph"
@@ -23,7 +24,9 @@ import (
 	"github.com/essaylab/teacher-bff/internal/health"
 	"github.com/essaylab/teacher-bff/internal/loaders"
 	"github.com/essaylab/teacher-bff/internal/metrics"
+	"github.com/essaylab/teacher-bff/internal/persisted"
 	"github.com/essaylab/teacher-bff/internal/ras"
+	"github.com/essaylab/teacher-bff/internal/resilience"
 	"github.com/essaylab/teacher-bff/internal/server"
 	"github.com/essaylab/teacher-bff/internal/upstream"
 	"github.com/essaylab/teacher-bff/internal/wstransport"
@@ -67,17 +70,22 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	up := func(url string) upstream.Config {
+	a := &App{Live: &wstransport.Tracker{}, Metrics: metrics.New()}
+	res := resilience.Defaults()
+	res.Breaker.OnStateChange = func(service, _, to string) { a.Metrics.Circuit(service, to) }
+	up := func(service, url string) upstream.Config {
 		return upstream.Config{
-			BaseURL:   url,
-			APIKey:    cfg.InternalAPIKey,
-			ServiceID: cfg.ServiceID,
-			Timeout:   cfg.UpstreamTimeout,
+			BaseURL:    url,
+			APIKey:     cfg.InternalAPIKey,
+			ServiceID:  cfg.ServiceID,
+			Timeout:    cfg.UpstreamTimeout,
+			Middleware: resilience.New(service, res),
+			Observe:    a.Metrics.Upstream,
 		}
 	}
-	rasClient, errRAS := ras.New(up(cfg.RASURL))
-	cmsClient, errCMS := cms.New(up(cfg.CMSURL))
-	entClient, errEnt := entitlements.New(up(cfg.EntitlementsURL))
+	rasClient, errRAS := ras.New(up(upstream.ServiceRAS, cfg.RASURL))
+	cmsClient, errCMS := cms.New(up(upstream.ServiceCMS, cfg.CMSURL))
+	entClient, errEnt := entitlements.New(up(upstream.ServiceEntitlements, cfg.EntitlementsURL))
 	authn, errAuth := auth.New(auth.Config{
 		Secret:       []byte(cfg.JWTSecret),
 		Audience:     cfg.JWTAudience,
@@ -85,17 +93,25 @@ func New(cfg config.Config, o Options) (*App, error) {
 		OrgClaim:     cfg.JWTOrgClaim,
 		TrustGateway: cfg.TrustGateway,
 	})
-	a := &App{Live: &wstransport.Tracker{}, Metrics: metrics.New()}
-	src, errEvents := a.eventSource(cfg, o)
-	if err := errors.Join(errRAS, errCMS, errEnt, errAuth, errEvents); err != nil {
+	rdb, errRedis := a.redisClient(cfg)
+	if err := errors.Join(errRAS, errCMS, errEnt, errAuth, errRedis); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
+	}
+	src := eventSource(rdb, o)
+	// Class names rarely change: dashboards and live updates share a cache
+	// of them rather than ask CMS every time.
+	classes := cms.NewCachedClient(cmsClient, 5*time.Minute, 10_000)
+	classes.OnLookup = func(hit bool) { a.Metrics.CacheLookup("class-info", hit) }
+	for _, s := range []string{upstream.ServiceRAS, upstream.ServiceCMS, upstream.ServiceEntitlements} {
+		a.Metrics.Circuit(s, "closed")
 	}
 	a.Hub = events.NewHub(src, events.HubOptions{Logger: o.Logger})
 	a.Metrics.Hub(a.Hub.Stats)
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	a.MetricsHandler = mux
-	a.closers = append(a.closers, func() error { a.Hub.Close(); return nil }, src.Close)
+	// Closed in this order: subscribers, then the source, then Redis.
+	a.closers = append([]func() error{func() error { a.Hub.Close(); return nil }, src.Close}, a.closers...)
 
 	a.Health = health.NewProber(5*time.Second, 2*time.Second,
 		health.Check{Name: upstream.ServiceRAS, Probe: rasClient.Healthy},
@@ -111,10 +127,20 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Base:    newBatchBase(rasClient, cfg.UpstreamTimeout),
 		Logger:  o.Logger,
 	})
-	devMode := o.Demo || !cfg.Production()
+	lc := o.Loaders
+	lc.Observe = a.Metrics.Batch
+	var trusted *persisted.Trusted
+	if cfg.TrustedDocuments != "" {
+		var err error
+		if trusted, err = persisted.LoadTrusted(schema.Schema(), cfg.TrustedDocuments); err != nil {
+			return nil, fmt.Errorf("app: trusted documents: %w", err)
+		}
+	}
+	devMode := o.Demo || cfg.Introspection
 	a.Handler = server.New(server.Options{
 		Schema:            schema,
-		Loaders:           loaders.NewFactory(cmsClient, rasClient, entClient, o.Loaders),
+		Loaders:           loaders.NewFactory(classes, rasClient, entClient, lc),
+		LiveLoaders:       loaders.NewFactory(newLiveCMS(classes, cfg.UpstreamTimeout), rasClient, entClient, lc),
 		Auth:              authn,
 		Health:            a.Health,
 		Logger:            o.Logger,
@@ -123,6 +149,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Playground:        devMode,
 		PlaygroundHeaders: o.PlaygroundHeaders,
 		AllowedOrigins:    cfg.AllowedOrigins,
+		APQ:               persistedQueries(rdb, o.Logger),
+		Trusted:           trusted,
+		HideSuggestions:   cfg.Production(),
 		Live:              a.Live,
 		KeepAlive:         o.KeepAlive,
 		Metrics:           a.Metrics,
@@ -132,13 +161,11 @@ func New(cfg config.Config, o Options) (*App, error) {
 	return a, nil
 }
 
-// eventSource is Redis pub/sub when configured, else the in-process bus.
-func (a *App) eventSource(cfg config.Config, o Options) (events.Source, error) {
-	if o.Events != nil {
-		return o.Events, nil
-	}
+// redisClient connects to BFF_REDIS_URL (nil when unset). Its connections
+// carry a name per replica, so operators can tell them apart in CLIENT LIST.
+func (a *App) redisClient(cfg config.Config) (*redis.Client, error) {
 	if cfg.RedisURL == "" {
-		return events.NewMemoryBus(), nil
+		return nil, nil
 	}
 	opts, err := redis.ParseURL(cfg.RedisURL)
 	if err != nil {
@@ -147,7 +174,31 @@ func (a *App) eventSource(cfg config.Config, o Options) (events.Source, error) {
 	}
 	a.RedisClientName = "teacher-bff-" + rand.Text()[:8]
 	opts.ClientName = a.RedisClientName
-	return events.NewRedisSource(redis.NewClient(opts), events.RedisOptions{Logger: o.Logger}), nil
+	c := redis.NewClient(opts)
+	a.closers = append(a.closers, c.Close)
+	return c, nil
+}
+
+// eventSource is Redis pub/sub when configured, else the in-process bus.
+func eventSource(rdb *redis.Client, o Options) events.Source {
+	switch {
+	case o.Events != nil:
+		return o.Events
+	case rdb != nil:
+		return events.NewRedisSource(rdb, events.RedisOptions{Logger: o.Logger})
+	default:
+		return events.NewMemoryBus()
+	}
+}
+
+// persistedQueries is the APQ cache: shared through Redis when there is one,
+// so a hash registered on one replica is known to all.
+func persistedQueries(rdb *redis.Client, log *slog.Logger) graphql.Cache[string] {
+	local := persisted.NewMemoryCache(1000)
+	if rdb == nil {
+		return local
+	}
+	return persisted.NewRedisCache(rdb, 24*time.Hour, local, persisted.WithLogger(log))
 }
 
 // Run keeps the background work going (the readiness prober) until ctx is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/essaylab/teacher-bff/internal/cms"
 	"github.com/essaylab/teacher-bff/internal/ras"
 	"github.com/essaylab/teacher-bff/internal/recent"
 )
@@ -27,4 +28,32 @@ func (b *batchBase) Base(ctx context.Context, batchID string) (*ras.Batch, error
 	return b.cache.Get(ctx, batchID, func(ctx context.Context) (*ras.Batch, error) {
 		return b.ras.GetBatch(ctx, batchID)
 	})
+}
+
+// liveCMS is what subscription events look up in CMS: class names from the
+// long-lived class cache, validation status from a two-second cache, so a
+// burst of events about a batch asks CMS once.
+type liveCMS struct {
+	*cms.CachedClient
+	validation *recent.Cache[*cms.ValidationStatus]
+}
+
+func newLiveCMS(c *cms.CachedClient, timeout time.Duration) liveCMS {
+	return liveCMS{CachedClient: c, validation: recent.New[*cms.ValidationStatus](2*time.Second, 10_000, timeout)}
+}
+
+// ValidationStatus looks the ids up one by one: an event names one batch.
+func (l liveCMS) ValidationStatus(ctx context.Context, ids []string) (map[string]*cms.ValidationStatus, error) {
+	out := make(map[string]*cms.ValidationStatus, len(ids))
+	for _, id := range ids {
+		v, err := l.validation.Get(ctx, id, func(ctx context.Context) (*cms.ValidationStatus, error) {
+			m, err := l.CachedClient.ValidationStatus(ctx, []string{id})
+			return m[id], err
+		})
+		if err != nil {
+			return nil, err
+		}
+		out[id] = v
+	}
+	return out, nil
 }

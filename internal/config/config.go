@@ -55,6 +55,13 @@ type Config struct {
 	DrainDelay time.Duration // BFF_DRAIN_DELAY
 	LogLevel   string        // BFF_LOG_LEVEL
 
+	// Introspection serves the schema to clients (and the playground);
+	// on by default outside production.
+	Introspection bool // BFF_INTROSPECTION
+	// TrustedDocuments is a directory of .graphql files; when set, only the
+	// operations in it may run.
+	TrustedDocuments string // BFF_TRUSTED_DOCUMENTS
+
 	// RateLimit is how many requests one teacher may make per minute.
 	RateLimit int // BFF_RATE_LIMIT
 }
@@ -91,6 +98,8 @@ var Settings = []Setting{
 	{Name: "BFF_REDIS_URL", Secret: true, Help: "Redis carrying RAS's batch events (`redis://host:6379/0`); unset: in-process events (demo only)"},
 	{Name: "BFF_ALLOWED_ORIGINS", Help: "comma-separated browser origins allowed to subscribe and call cross-origin (e.g. `https://app.example.com`)"},
 	{Name: "BFF_ENV", Default: Development, Help: "`development` or `production` (production turns off introspection, the playground and field suggestions)"},
+	{Name: "BFF_INTROSPECTION", Help: "serve introspection and the playground (default: on in development and the demo, off in production)"},
+	{Name: "BFF_TRUSTED_DOCUMENTS", Help: "directory of the frontend's .graphql operations; when set, only those may run (by hash or exact text)"},
 	{Name: "BFF_SHUTDOWN_TIMEOUT", Default: "20s", Help: "how long in-flight operations may finish after SIGTERM"},
 	{Name: "BFF_DRAIN_DELAY", Help: "how long to keep serving after SIGTERM with /readyz failing, before closing (default 5s in production, 0s otherwise)"},
 	{Name: "BFF_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
@@ -103,27 +112,28 @@ var Settings = []Setting{
 func Load(lookup func(string) (string, bool), demo bool) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		ListenAddr:      r.str("BFF_LISTEN_ADDR"),
-		MetricsAddr:     r.str("BFF_METRICS_ADDR"),
-		OTLPEndpoint:    r.str("BFF_OTLP_ENDPOINT"),
-		RASURL:          r.str("BFF_RAS_URL"),
-		CMSURL:          r.str("BFF_CMS_URL"),
-		EntitlementsURL: r.str("BFF_ENTITLEMENTS_URL"),
-		InternalAPIKey:  r.str("BFF_INTERNAL_API_KEY"),
-		ServiceID:       r.str("BFF_SERVICE_ID"),
-		UpstreamTimeout: r.duration("BFF_UPSTREAM_TIMEOUT"),
-		JWTSecret:       r.str("BFF_JWT_SECRET"),
-		JWTAudience:     r.str("BFF_JWT_AUDIENCE"),
-		JWTIssuer:       r.str("BFF_JWT_ISSUER"),
-		JWTOrgClaim:     r.str("BFF_JWT_ORG_CLAIM"),
-		TrustGateway:    r.boolean("BFF_TRUST_GATEWAY_HEADERS"),
-		Env:             r.str("BFF_ENV"),
-		RedisURL:        r.str("BFF_REDIS_URL"),
-		AllowedOrigins:  r.list("BFF_ALLOWED_ORIGINS"),
-		ShutdownTimeout: r.duration("BFF_SHUTDOWN_TIMEOUT"),
-		DrainDelay:      r.optionalDuration("BFF_DRAIN_DELAY"),
-		LogLevel:        r.str("BFF_LOG_LEVEL"),
-		RateLimit:       r.integer("BFF_RATE_LIMIT"),
+		ListenAddr:       r.str("BFF_LISTEN_ADDR"),
+		MetricsAddr:      r.str("BFF_METRICS_ADDR"),
+		OTLPEndpoint:     r.str("BFF_OTLP_ENDPOINT"),
+		RASURL:           r.str("BFF_RAS_URL"),
+		CMSURL:           r.str("BFF_CMS_URL"),
+		EntitlementsURL:  r.str("BFF_ENTITLEMENTS_URL"),
+		InternalAPIKey:   r.str("BFF_INTERNAL_API_KEY"),
+		ServiceID:        r.str("BFF_SERVICE_ID"),
+		UpstreamTimeout:  r.duration("BFF_UPSTREAM_TIMEOUT"),
+		JWTSecret:        r.str("BFF_JWT_SECRET"),
+		JWTAudience:      r.str("BFF_JWT_AUDIENCE"),
+		JWTIssuer:        r.str("BFF_JWT_ISSUER"),
+		JWTOrgClaim:      r.str("BFF_JWT_ORG_CLAIM"),
+		TrustGateway:     r.boolean("BFF_TRUST_GATEWAY_HEADERS"),
+		Env:              r.str("BFF_ENV"),
+		RedisURL:         r.str("BFF_REDIS_URL"),
+		AllowedOrigins:   r.list("BFF_ALLOWED_ORIGINS"),
+		ShutdownTimeout:  r.duration("BFF_SHUTDOWN_TIMEOUT"),
+		DrainDelay:       r.optionalDuration("BFF_DRAIN_DELAY"),
+		LogLevel:         r.str("BFF_LOG_LEVEL"),
+		RateLimit:        r.integer("BFF_RATE_LIMIT"),
+		TrustedDocuments: r.str("BFF_TRUSTED_DOCUMENTS"),
 	}
 	if !demo {
 		var missing []string
@@ -146,6 +156,10 @@ func Load(lookup func(string) (string, bool), demo bool) (Config, error) {
 	}
 	if c.UpstreamTimeout <= 0 || c.ShutdownTimeout <= 0 {
 		r.errs = append(r.errs, errors.New("BFF_UPSTREAM_TIMEOUT and BFF_SHUTDOWN_TIMEOUT must be positive"))
+	}
+	c.Introspection = !c.Production()
+	if r.raw("BFF_INTROSPECTION") != "" {
+		c.Introspection = r.boolean("BFF_INTROSPECTION")
 	}
 	if r.raw("BFF_DRAIN_DELAY") == "" && c.Production() {
 		c.DrainDelay = 5 * time.Second

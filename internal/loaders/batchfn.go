@@ -18,8 +18,9 @@ func detach(ctx context.Context, cfg Config) (context.Context, context.CancelFun
 // function: the keys are split into chunks looked up in parallel, and every
 // key gets the value its own id maps to, never one by position. A failed
 // chunk fails only its own keys.
-func chunked[V any](cfg Config, size int, lookup func(context.Context, []string) (map[string]V, error)) dataloader.BatchFunc[string, V] {
+func chunked[V any](cfg Config, name string, size int, lookup func(context.Context, []string) (map[string]V, error)) dataloader.BatchFunc[string, V] {
 	return func(ctx context.Context, keys []string) []*dataloader.Result[V] {
+		cfg.observe(name, len(keys))
 		ctx, cancel := detach(ctx, cfg)
 		defer cancel()
 
@@ -56,8 +57,9 @@ func chunked[V any](cfg Config, size int, lookup func(context.Context, []string)
 
 // eachKey turns a lookup of one id into a batch function that looks the keys
 // up in parallel, at most cfg.MaxParallel at a time.
-func eachKey[V any](cfg Config, lookup func(context.Context, string) (V, error)) dataloader.BatchFunc[string, V] {
+func eachKey[V any](cfg Config, name string, lookup func(context.Context, string) (V, error)) dataloader.BatchFunc[string, V] {
 	return func(ctx context.Context, keys []string) []*dataloader.Result[V] {
+		cfg.observe(name, len(keys))
 		ctx, cancel := detach(ctx, cfg)
 		defer cancel()
 
@@ -76,5 +78,11 @@ func eachKey[V any](cfg Config, lookup func(context.Context, string) (V, error))
 		}
 		wg.Wait()
 		return results
+	}
+}
+
+func (c Config) observe(loader string, size int) {
+	if c.Observe != nil {
+		c.Observe(loader, size)
 	}
 }

@@ -49,6 +49,9 @@ type Config struct {
 	// Disabled turns batching off: every Load is its own upstream call. It
 	// exists to measure what batching saves, never for production.
 	Disabled bool
+	// Observe, when set, hears the size of every batch ("class",
+	// "validation", "batch") for metrics.
+	Observe func(loader string, size int)
 }
 
 func (c Config) withDefaults() Config {
@@ -96,13 +99,13 @@ type Loaders struct {
 func (f *Factory) New(pages int) *Loaders {
 	cfg := f.cfg
 	l := &Loaders{
-		class: newKeyed(cfg, chunked(cfg, cms.MaxBatchIDs, func(ctx context.Context, ids []string) (map[string]*cms.ClassInfo, error) {
+		class: newKeyed(cfg, chunked(cfg, "class", cms.MaxBatchIDs, func(ctx context.Context, ids []string) (map[string]*cms.ClassInfo, error) {
 			return f.cms.ClassInfo(ctx, ids)
 		})),
-		validation: newKeyed(cfg, chunked(cfg, cms.MaxBatchIDs, func(ctx context.Context, ids []string) (map[string]*cms.ValidationStatus, error) {
+		validation: newKeyed(cfg, chunked(cfg, "validation", cms.MaxBatchIDs, func(ctx context.Context, ids []string) (map[string]*cms.ValidationStatus, error) {
 			return f.cms.ValidationStatus(ctx, ids)
 		})),
-		batch: newKeyed(cfg, eachKey(cfg, func(ctx context.Context, id string) (*ras.Batch, error) {
+		batch: newKeyed(cfg, eachKey(cfg, "batch", func(ctx context.Context, id string) (*ras.Batch, error) {
 			return f.ras.GetBatch(ctx, id)
 		})),
 		creditSource: f.credits,

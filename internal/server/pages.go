@@ -56,3 +56,11 @@ func errorCodes(resp *graphql.Response) []string {
 	}
 	return codes
 }
+
+func isSubscription(ctx context.Context) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	op := graphql.GetOperationContext(ctx).Operation
+	return op != nil && op.Operation == ast.Subscription
+}

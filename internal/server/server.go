@@ -23,8 +23,10 @@ import (
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
 	"github.com/essaylab/teacher-bff/internal/gqlhttp"
 	"github.com/essaylab/teacher-bff/internal/health"
+	"github.com/essaylab/teacher-bff/internal/limits"
 	"github.com/essaylab/teacher-bff/internal/loaders"
 	"github.com/essaylab/teacher-bff/internal/metrics"
+	"github.com/essaylab/teacher-bff/internal/persisted"
 	"github.com/essaylab/teacher-bff/internal/tracing"
 	"github.com/essaylab/teacher-bff/internal/wstransport"
 )
@@ -33,9 +35,12 @@ import (
 type Options struct {
 	Schema  graphql.ExecutableSchema
 	Loaders *loaders.Factory
-	Auth    *auth.Authenticator
-	Health  *health.Prober
-	Logger  *slog.Logger
+	// LiveLoaders serve subscription events (shorter-lived caches in front
+	// of the upstreams); nil means Loaders.
+	LiveLoaders *loaders.Factory
+	Auth        *auth.Authenticator
+	Health      *health.Prober
+	Logger      *slog.Logger
 	// AllowAnonymous lets requests without credentials through to the
 	// GraphQL layer (the demo's playground loads the schema that way);
 	// viewer still fails for them. Off everywhere but the demo.
@@ -54,6 +59,16 @@ type Options struct {
 	Live *wstransport.Tracker
 	// KeepAlive is the ping interval of subscriptions; zero for the default.
 	KeepAlive time.Duration
+	// Limits bound what one operation may ask for (the zero value is the
+	// defaults).
+	Limits limits.Config
+	// APQ caches automatic persisted queries; nil turns APQ off.
+	APQ graphql.Cache[string]
+	// Trusted, when set, lets only the registered documents run.
+	Trusted *persisted.Trusted
+	// HideSuggestions leaves "Did you mean …" out of validation errors, so
+	// they do not reveal the schema (production).
+	HideSuggestions bool
 	// Metrics observes operations; nil observes nothing.
 	Metrics *metrics.Metrics
 	// RateLimit is the requests a teacher may make per RateWindow; zero
@@ -121,14 +136,29 @@ func newGraphQL(o Options) *handler.Server {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetErrorPresenter(gqlerr.Presenter(o.Logger))
 	srv.SetRecoverFunc(gqlerr.Recover(o.Logger))
+	srv.SetParserTokenLimit(limits.ParserTokenLimit)
+	srv.SetDisableSuggestion(o.HideSuggestions)
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	// The order matters: trusted documents first (or APQ would store ad-hoc
+	// documents), the limits last (they check the query APQ filled in).
+	if o.Trusted != nil {
+		srv.Use(o.Trusted)
+	}
+	if o.APQ != nil {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: o.APQ})
+	}
+	srv.Use(limits.New(o.Limits))
 	// Loaders live per response: one per query, one per subscription event,
 	// never per connection (a WebSocket carries many operations).
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		start := time.Now()
-		resp := next(loaders.With(ctx, o.Loaders.New(countPages(ctx))))
+		factory := o.Loaders
+		if isSubscription(ctx) && o.LiveLoaders != nil {
+			factory = o.LiveLoaders
+		}
+		resp := next(loaders.With(ctx, factory.New(countPages(ctx))))
 		if resp != nil {
 			name, typ := operationOf(ctx)
 			o.Metrics.Operation(name, typ, time.Since(start), errorCodes(resp))
