@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"net/url"
 	"testing"
 
@@ -23,3 +24,10 @@ func parseQuery(t *testing.T, raw string) url.Values {
 }
 
 func parseQueryValues(raw string) (url.Values, error) { return url.ParseQuery(raw) }
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}
