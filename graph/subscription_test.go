@@ -21,7 +21,9 @@ import (
 // sees every state the store had.
 type rasBase struct{ c *ras.Client }
 
-func (b rasBase) Base(ctx context.Context, id string) (*ras.Batch, error) { return b.c.GetBatch(ctx, id) }
+func (b rasBase) Base(ctx context.Context, id string) (*ras.Batch, error) {
+	return b.c.GetBatch(ctx, id)
+}
 
 // A client that does not read while a batch changes many times gets that
 // batch's newest state, not a backlog, and no event out of order.

@@ -218,4 +218,3 @@ func truncate(b []byte) string {
 	}
 	return string(b)
 }
-
