@@ -55,6 +55,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaylab/teacher-bff/internal/gqlwire"
 )
 
 // The extensions.code of the errors this transport produces itself.
@@ -222,40 +224,14 @@ func (t Transport) fail(w http.ResponseWriter, r *http.Request, media string, e 
 
 // errorFor builds a transport-level error through Options.Error.
 func (t Transport) errorFor(ctx context.Context, code, msg string) *gqlerror.Error {
-	var e *gqlerror.Error
-	if t.Error != nil {
-		e = t.Error(ctx, code, msg)
-	}
-	if e == nil {
-		e = &gqlerror.Error{Message: msg}
-	}
-	if e.Extensions == nil {
-		e.Extensions = map[string]any{}
-	}
-	if _, ok := e.Extensions["code"]; !ok {
-		e.Extensions["code"] = code
-	}
-	return e
-}
-
-// wireResponse is graphql.Response as sent: data is left out when the
-// executor produced none. graphql.Response would send "data": null, which
-// the GraphQL spec reserves for an execution that failed at the root, not
-// for a request error.
-type wireResponse struct {
-	Errors     gqlerror.List   `json:"errors,omitempty"`
-	Data       json.RawMessage `json:"data,omitempty"`
-	Label      string          `json:"label,omitempty"`
-	Path       ast.Path        `json:"path,omitempty"`
-	HasNext    *bool           `json:"hasNext,omitempty"`
-	Extensions map[string]any  `json:"extensions,omitempty"`
+	return gqlwire.Error(t.Error, ctx, code, msg)
 }
 
 // write sends resp as media with status. A response that cannot be encoded
 // (say, invalid raw data from a resolver) becomes a 500 with a GraphQL error
 // rather than a panic or a half-written body.
 func (t Transport) write(w http.ResponseWriter, r *http.Request, media string, status int, resp *graphql.Response) {
-	body, err := json.Marshal(wireResponse{
+	body, err := json.Marshal(gqlwire.Response{
 		Errors:     resp.Errors,
 		Data:       resp.Data,
 		Label:      resp.Label,
@@ -266,7 +242,7 @@ func (t Transport) write(w http.ResponseWriter, r *http.Request, media string, s
 	if err != nil {
 		status = http.StatusInternalServerError
 		e := t.errorFor(r.Context(), CodeInternal, "the result could not be encoded")
-		if body, err = json.Marshal(wireResponse{Errors: gqlerror.List{e}}); err != nil {
+		if body, err = json.Marshal(gqlwire.Response{Errors: gqlerror.List{e}}); err != nil {
 			// The host's Error hook put something unencodable in it.
 			body = []byte(`{"errors":[{"message":"the result could not be encoded","extensions":{"code":"` + CodeInternal + `"}}]}`)
 		}

@@ -8,8 +8,9 @@ import (
 	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaylab/teacher-bff/internal/gqlwire"
 )
 
 // The subprotocols, as named in Sec-WebSocket-Protocol.
@@ -169,37 +170,10 @@ func closeReason(reason, fallback string) string {
 	return reason
 }
 
-// wireResponse is graphql.Response without "data": null when there is no
-// data: the GraphQL spec keeps a null data for an execution that failed at
-// the root, not for a request error.
-type wireResponse struct {
-	Errors     gqlerror.List   `json:"errors,omitempty"`
-	Data       json.RawMessage `json:"data,omitempty"`
-	Label      string          `json:"label,omitempty"`
-	Path       ast.Path        `json:"path,omitempty"`
-	HasNext    *bool           `json:"hasNext,omitempty"`
-	Extensions map[string]any  `json:"extensions,omitempty"`
-}
-
-func encodeResponse(resp *graphql.Response) ([]byte, error) {
-	return json.Marshal(wireResponse(*resp))
-}
+func encodeResponse(resp *graphql.Response) ([]byte, error) { return gqlwire.Encode(resp) }
 
 // transportError builds an error the transport makes itself, through the
 // host's shaping function when there is one.
 func transportError(shape ErrorFunc, ctx context.Context, code, message string) *gqlerror.Error {
-	var e *gqlerror.Error
-	if shape != nil {
-		e = shape(ctx, code, message)
-	}
-	if e == nil {
-		e = &gqlerror.Error{Message: message}
-	}
-	if e.Extensions == nil {
-		e.Extensions = map[string]any{}
-	}
-	if _, ok := e.Extensions["code"]; !ok {
-		e.Extensions["code"] = code
-	}
-	return e
+	return gqlwire.Error(shape, ctx, code, message)
 }

@@ -16,6 +16,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaylab/teacher-bff/internal/gqlwire"
 )
 
 // DefaultMaxBodyBytes bounds an SSE POST body when SSE.MaxBodyBytes is 0.
@@ -279,7 +281,7 @@ func (t SSE) reject(w http.ResponseWriter, r *http.Request, status int, code, ms
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(wireResponse{Errors: gqlerror.List{transportError(t.Error, r.Context(), code, msg)}})
+	_ = json.NewEncoder(w).Encode(gqlwire.Response{Errors: gqlerror.List{transportError(t.Error, r.Context(), code, msg)}})
 }
 
 // eventStream writes events; only Do's goroutine uses it.

@@ -8,7 +8,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/gorilla/websocket"
-	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaylab/teacher-bff/internal/gqlwire"
 )
 
 // Defaults for the zero fields of Options.
@@ -29,7 +30,7 @@ type InitFunc func(ctx context.Context, payload map[string]any) (context.Context
 // ErrorFunc shapes a GraphQL error the transport makes itself (the BFF adds
 // its correlation id). code is one of the Code constants; when the result has
 // no extensions.code, code is set.
-type ErrorFunc func(ctx context.Context, code, message string) *gqlerror.Error
+type ErrorFunc = gqlwire.ErrorFunc
 
 // Options configure Websocket.
 type Options struct {
