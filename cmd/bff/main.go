@@ -66,6 +66,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Events = d.events
 	}
 
+	if !*demo && cfg.RedisURL == "" {
+		log.Warn("BFF_REDIS_URL is not set: subscriptions will receive no batch events")
+	}
 	a, err := app.New(cfg, opts)
 	if err != nil {
 		return err

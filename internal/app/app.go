@@ -22,6 +22,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/entitlements"
 	"github.com/essaylab/teacher-bff/internal/events"
 	"github.com/essaylab/teacher-bff/internal/health"
+	"github.com/essaylab/teacher-bff/internal/limits"
 	"github.com/essaylab/teacher-bff/internal/loaders"
 	"github.com/essaylab/teacher-bff/internal/metrics"
 	"github.com/essaylab/teacher-bff/internal/persisted"
@@ -152,11 +153,17 @@ func New(cfg config.Config, o Options) (*App, error) {
 		APQ:               persistedQueries(rdb, o.Logger),
 		Trusted:           trusted,
 		HideSuggestions:   cfg.Production(),
-		Live:              a.Live,
-		KeepAlive:         o.KeepAlive,
-		Metrics:           a.Metrics,
-		RateLimit:         cfg.RateLimit,
-		RateWindow:        time.Minute,
+		MaxBodyBytes:      int64(cfg.MaxBodyBytes),
+		Limits: limits.Config{
+			MaxDepth:      cfg.MaxDepth,
+			MaxComplexity: cfg.MaxComplexity,
+			MaxAliases:    cfg.MaxAliases,
+		},
+		Live:       a.Live,
+		KeepAlive:  o.KeepAlive,
+		Metrics:    a.Metrics,
+		RateLimit:  cfg.RateLimit,
+		RateWindow: time.Minute,
 	})
 	return a, nil
 }

@@ -62,6 +62,12 @@ type Config struct {
 	// operations in it may run.
 	TrustedDocuments string // BFF_TRUSTED_DOCUMENTS
 
+	// Limits on one request; zero means the built-in default.
+	MaxBodyBytes  int // BFF_MAX_BODY_BYTES
+	MaxDepth      int // BFF_MAX_DEPTH
+	MaxComplexity int // BFF_MAX_COMPLEXITY
+	MaxAliases    int // BFF_MAX_ALIASES
+
 	// RateLimit is how many requests one teacher may make per minute.
 	RateLimit int // BFF_RATE_LIMIT
 }
@@ -103,6 +109,10 @@ var Settings = []Setting{
 	{Name: "BFF_SHUTDOWN_TIMEOUT", Default: "20s", Help: "how long in-flight operations may finish after SIGTERM"},
 	{Name: "BFF_DRAIN_DELAY", Help: "how long to keep serving after SIGTERM with /readyz failing, before closing (default 5s in production, 0s otherwise)"},
 	{Name: "BFF_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+	{Name: "BFF_MAX_BODY_BYTES", Default: "1048576", Help: "largest request body; a larger one is refused with 413 before it is read"},
+	{Name: "BFF_MAX_DEPTH", Default: "10", Help: "deepest field nesting of an operation (introspection has its own bound)"},
+	{Name: "BFF_MAX_COMPLEXITY", Default: "5000", Help: "highest cost of an operation: a field costs 1, a list its `limit` (essays: 50) times its children"},
+	{Name: "BFF_MAX_ALIASES", Default: "30", Help: "most aliases in one operation"},
 	{Name: "BFF_RATE_LIMIT", Default: "600", Help: "requests one teacher may make per minute (429 with Retry-After past it); 0 turns it off"},
 }
 

@@ -66,6 +66,8 @@ type Options struct {
 	APQ graphql.Cache[string]
 	// Trusted, when set, lets only the registered documents run.
 	Trusted *persisted.Trusted
+	// MaxBodyBytes bounds request bodies (zero: the transport's default).
+	MaxBodyBytes int64
 	// HideSuggestions leaves "Did you mean …" out of validation errors, so
 	// they do not reveal the schema (production).
 	HideSuggestions bool
@@ -126,13 +128,14 @@ func newGraphQL(o Options) *handler.Server {
 		Error:       gqlerr.New,
 	}})
 	srv.AddTransport(wstransport.SSE{
-		KeepAlive: o.KeepAlive,
-		Expiry:    expiry,
-		Tracker:   o.Live,
-		Logger:    o.Logger,
-		Error:     gqlerr.New,
+		KeepAlive:    o.KeepAlive,
+		MaxBodyBytes: o.MaxBodyBytes,
+		Expiry:       expiry,
+		Tracker:      o.Live,
+		Logger:       o.Logger,
+		Error:        gqlerr.New,
 	})
-	srv.AddTransport(gqlhttp.Transport{Options: gqlhttp.Options{Error: gqlerr.New}})
+	srv.AddTransport(gqlhttp.Transport{Options: gqlhttp.Options{Error: gqlerr.New, MaxBodyBytes: o.MaxBodyBytes}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetErrorPresenter(gqlerr.Presenter(o.Logger))
 	srv.SetRecoverFunc(gqlerr.Recover(o.Logger))
