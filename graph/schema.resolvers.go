@@ -7,11 +7,9 @@ package graph
 
 import (
 	"context"
-	"errors"
 
 	"github.com/essaylab/teacher-bff/graph/model"
 	"github.com/essaylab/teacher-bff/internal/loaders"
-	"github.com/essaylab/teacher-bff/internal/ras"
 )
 
 func (r *batchResolver) Class(ctx context.Context, obj *model.Batch) (*model.SchoolClass, error) {
@@ -115,6 +113,3 @@ type (
 	subscriptionResolver struct{ *Resolver }
 	teacherResolver      struct{ *Resolver }
 )
-
-var _ = errors.Is
-var _ = ras.ErrNotFound
