@@ -314,3 +314,29 @@ func TestLiveResumesAfterRedisDropsConnection(t *testing.T) {
 	got := decodeNext(t, c.Expect("next")).BatchStatusChanged
 	assert.Equal(t, b.ID, got.ID)
 }
+
+// The connection ends when its token does.
+func TestLiveClosesWhenTokenExpires(t *testing.T) {
+	env := testenv.Start(t, testenv.WithBus(events.NewMemoryBus()))
+	c := env.DialWS(t, "graphql-transport-ws", nil)
+	c.Init(map[string]any{"token": env.TokenFor(t, devstack.TeacherWithOrg, 1500*time.Millisecond)})
+	c.Subscribe("subscribe", "1", testenv.Operation(t, "BatchUpdates"), nil)
+	assert.Equal(t, websocket.StatusCode(4403), c.CloseCode(10*time.Second))
+}
+
+// Each operation on a WebSocket gets loaders of its own: nothing one
+// operation fetched is served from cache to the next.
+func TestLoadersPerOperationOnOneConnection(t *testing.T) {
+	env := testenv.Start(t, testenv.WithBus(events.NewMemoryBus()))
+	id := env.Stack.Store.BatchIDs(devstack.TeacherWithOrg)[0]
+	c := env.DialWS(t, "graphql-transport-ws", nil)
+	c.Init(map[string]any{"token": env.Token(t, devstack.TeacherWithOrg)})
+	for i, opID := range []string{"q1", "q2"} {
+		c.Subscribe("subscribe", opID, `query($id: ID!) { batch(id: $id) { id essays { id } } }`, map[string]any{"id": id})
+		next := c.Expect("next")
+		assert.Equal(t, opID, next.ID)
+		assert.Contains(t, string(next.Payload), id)
+		c.Expect("complete")
+		assert.Equal(t, i+1, env.Stack.RAS.Count("batch-status"), "operation %d fetched the batch itself", i+1)
+	}
+}

@@ -88,7 +88,13 @@ func Start(t testing.TB, opts ...Option) *Env {
 // Token returns a valid bearer token for a teacher.
 func (e *Env) Token(t testing.TB, teacherID string) string {
 	t.Helper()
-	tok, err := e.auth.Issue(auth.Teacher{ID: teacherID}, time.Hour)
+	return e.TokenFor(t, teacherID, time.Hour)
+}
+
+// TokenFor returns a bearer token for a teacher that expires after ttl.
+func (e *Env) TokenFor(t testing.TB, teacherID string, ttl time.Duration) string {
+	t.Helper()
+	tok, err := e.auth.Issue(auth.Teacher{ID: teacherID}, ttl)
 	require.NoError(t, err)
 	return tok
 }
