@@ -340,3 +340,20 @@ func TestLoadersPerOperationOnOneConnection(t *testing.T) {
 		assert.Equal(t, i+1, env.Stack.RAS.Count("batch-status"), "operation %d fetched the batch itself", i+1)
 	}
 }
+
+// Behind a trusted gateway, the gateway's identity headers on the upgrade
+// request identify a WebSocket whose connection_init carries none; without
+// gateway trust the same headers identify nobody.
+func TestLiveGatewayIdentity(t *testing.T) {
+	header := http.Header{"X-User-ID": {devstack.TeacherWithOrg}}
+	trusted := testenv.Start(t, testenv.WithBus(events.NewMemoryBus()), func(c *configT, _ *optionsT) { c.TrustGateway = true })
+	c := trusted.DialWS(t, "graphql-transport-ws", header)
+	c.Init(map[string]any{})
+	c.Subscribe("subscribe", "v", `{ viewer { id } }`, nil)
+	assert.Contains(t, string(c.Expect("next").Payload), devstack.TeacherWithOrg)
+
+	untrusted := testenv.Start(t, testenv.WithBus(events.NewMemoryBus()))
+	c = untrusted.DialWS(t, "graphql-transport-ws", header)
+	c.Send(testenv.Message{Type: "connection_init", Payload: json.RawMessage(`{}`)})
+	assert.Equal(t, websocket.StatusCode(4403), c.CloseCode(5*time.Second))
+}

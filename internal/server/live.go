@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,11 +17,32 @@ import (
 func wsInit(a *auth.Authenticator) func(context.Context, map[string]any) (context.Context, time.Time, error) {
 	return func(ctx context.Context, payload map[string]any) (context.Context, time.Time, error) {
 		t, err := a.FromConnectionParams(payload)
+		if errors.Is(err, auth.ErrNotAuthenticated) {
+			// No credential in the payload: the trusted gateway's identity
+			// of the upgrade request, if it named one.
+			if gt, ok := upgradeTeacher(ctx); ok {
+				t, err = gt, nil
+			}
+		}
 		if err != nil {
 			return ctx, time.Time{}, err
 		}
 		return auth.WithTeacher(ctx, t), t.ExpiresAt, nil
 	}
+}
+
+type upgradeKey struct{}
+
+// withUpgradeTeacher remembers the gateway's identity of a WebSocket upgrade
+// for connection_init, without making it the operations' identity before
+// the connection is initialised.
+func withUpgradeTeacher(ctx context.Context, t auth.Teacher) context.Context {
+	return context.WithValue(ctx, upgradeKey{}, t)
+}
+
+func upgradeTeacher(ctx context.Context) (auth.Teacher, bool) {
+	t, ok := ctx.Value(upgradeKey{}).(auth.Teacher)
+	return t, ok
 }
 
 // expiry is when the identity of an SSE stream runs out.

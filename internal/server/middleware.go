@@ -26,6 +26,14 @@ func authenticate(a *auth.Authenticator, allowAnonymous bool) func(http.Handler)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if isWebSocketUpgrade(r) {
+				// Browsers cannot set headers on an upgrade: the identity
+				// comes in connection_init. Only the gateway, when trusted,
+				// can name the teacher on the upgrade request itself.
+				if a.TrustsGateway() {
+					if t, err := a.FromRequest(r); err == nil {
+						r = r.WithContext(withUpgradeTeacher(r.Context(), t))
+					}
+				}
 				next.ServeHTTP(w, r)
 				return
 			}
