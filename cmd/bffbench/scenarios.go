@@ -1,0 +1,286 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// result is the JSON document the tool prints at the end.
+type result struct {
+	Tool       string                 `json:"tool"`
+	Scenario   string                 `json:"scenario"`
+	Command    string                 `json:"command"`
+	Started    time.Time              `json:"started"`
+	Finished   time.Time              `json:"finished"`
+	Machine    machine                `json:"machine"`
+	Runs       []runResult            `json:"runs,omitempty"`
+	Batching   []batchingComparison   `json:"batching,omitempty"`
+	Overhead   []overheadComparison   `json:"overhead,omitempty"`
+	Throughput []throughputComparison `json:"throughput,omitempty"`
+	Fanout     []fanoutResult         `json:"fanout,omitempty"`
+	Targets    []targetCheck          `json:"targets,omitempty"`
+}
+
+// batchingComparison is one operation with batched and unbatched loaders.
+type batchingComparison struct {
+	Operation           string             `json:"operation"`
+	BatchedCallsPerOp   map[string]float64 `json:"batched_calls_per_op"`
+	UnbatchedCallsPerOp map[string]float64 `json:"unbatched_calls_per_op"`
+	BatchedCalls        float64            `json:"batched_calls_per_op_total"`
+	UnbatchedCalls      float64            `json:"unbatched_calls_per_op_total"`
+	CallRatio           float64            `json:"unbatched_over_batched_calls"`
+	BatchedP50          float64            `json:"batched_p50_ms"`
+	UnbatchedP50        float64            `json:"unbatched_p50_ms"`
+	BatchedP99          float64            `json:"batched_p99_ms"`
+	UnbatchedP99        float64            `json:"unbatched_p99_ms"`
+	BatchedThroughput   float64            `json:"batched_throughput_per_s"`
+	UnbatchedThroughput float64            `json:"unbatched_throughput_per_s"`
+	BatchedCPUPerOpUS   float64            `json:"batched_bff_cpu_per_op_us"`
+	UnbatchedCPUPerOpUS float64            `json:"unbatched_bff_cpu_per_op_us"`
+}
+
+// overheadComparison is TeacherDashboard at one upstream latency through
+// the ideal path (in-process aggregation), the REST baseline and the BFF.
+type overheadComparison struct {
+	LatencyMS       float64 `json:"upstream_latency_ms"`
+	NominalPathMS   float64 `json:"nominal_critical_path_ms"`
+	DirectP50       float64 `json:"ideal_p50_ms"`
+	RESTP50         float64 `json:"rest_p50_ms"`
+	BFFP50          float64 `json:"bff_p50_ms"`
+	BFFOverheadP50  float64 `json:"bff_overhead_p50_ms"`
+	RESTOverheadP50 float64 `json:"rest_overhead_p50_ms"`
+	BFFP99          float64 `json:"bff_p99_ms"`
+	RESTP99         float64 `json:"rest_p99_ms"`
+	ThinkMS         float64 `json:"think_ms"`
+	BFFCPUPerOpUS   float64 `json:"bff_cpu_per_op_us"`
+	RESTCPUPerOpUS  float64 `json:"rest_cpu_per_op_us"`
+	CPUPerOpRatio   float64 `json:"bff_over_rest_cpu_per_op"`
+}
+
+// throughputComparison is TeacherDashboard flat out through the REST
+// baseline and the BFF.
+type throughputComparison struct {
+	LatencyMS          float64 `json:"upstream_latency_ms"`
+	Teachers           int     `json:"teachers"`
+	RESTThroughput     float64 `json:"rest_throughput_per_s"`
+	BFFThroughput      float64 `json:"bff_throughput_per_s"`
+	Ratio              float64 `json:"bff_over_rest_throughput"`
+	RESTP50            float64 `json:"rest_p50_ms"`
+	BFFP50             float64 `json:"bff_p50_ms"`
+	RESTCPUPerOpUS     float64 `json:"rest_cpu_per_op_us"`
+	BFFCPUPerOpUS      float64 `json:"bff_cpu_per_op_us"`
+	CPUPerOpRatio      float64 `json:"bff_over_rest_cpu_per_op"`
+	RESTCores          float64 `json:"rest_cpu_cores_busy"`
+	BFFCores           float64 `json:"bff_cpu_cores_busy"`
+	RESTPeakRSSMB      float64 `json:"rest_peak_rss_mb"`
+	BFFPeakRSSMB       float64 `json:"bff_peak_rss_mb"`
+	RESTToolCPUPerOpUS float64 `json:"rest_run_tool_cpu_per_op_us"`
+	BFFToolCPUPerOpUS  float64 `json:"bff_run_tool_cpu_per_op_us"`
+}
+
+type targetCheck struct {
+	Target   string `json:"target"`
+	Measured string `json:"measured"`
+	Met      bool   `json:"met"`
+}
+
+func (b *bffbench) runScenario(ctx context.Context) (*result, error) {
+	res := &result{Tool: "bffbench", Scenario: b.cfg.scenario, Command: strings.Join(os.Args, " "),
+		Started: b.started, Machine: machineInfo()}
+	var err error
+	switch b.cfg.scenario {
+	case scenarioQuery:
+		err = b.runQueryScenario(ctx, res)
+	case scenarioBatching:
+		err = b.runBatching(ctx, res)
+	case scenarioOverhead:
+		err = b.runOverhead(ctx, res)
+	case scenarioFanout:
+		err = b.runFanout(ctx, res)
+	case scenarioSuite:
+		for _, f := range []func(context.Context, *result) error{b.runOverhead, b.runBatching, b.runFanout, b.runWideFanout} {
+			if err = f(ctx, res); err != nil {
+				break
+			}
+		}
+	}
+	res.Finished = time.Now()
+	return res, err
+}
+
+func (b *bffbench) runQueryScenario(ctx context.Context, res *result) error {
+	e, err := b.newQueryEnv()
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	name := fmt.Sprintf("%s %s %s", b.cfg.target, b.cfg.op, b.cfg.latency)
+	r, err := b.runQuery(ctx, e, runSpec{name: name, target: b.cfg.target, op: b.cfg.op,
+		latency: b.cfg.latency, jitter: b.cfg.jitter, think: b.cfg.think})
+	if err != nil {
+		return err
+	}
+	res.Runs = append(res.Runs, r)
+	if b.cfg.op == opSections && b.cfg.target == targetBFF {
+		res.Targets = append(res.Targets, sectionsTarget(r))
+	}
+	return nil
+}
+
+// runBatching runs each operation through cmd/bff and through the same
+// wiring with batching switched off, at -latency with -batching-jitter.
+func (b *bffbench) runBatching(ctx context.Context, res *result) error {
+	e, err := b.newQueryEnv()
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	for _, op := range b.cfg.ops {
+		var runs [2]runResult
+		for i, target := range []string{targetBFF, targetNoBatch} {
+			name := fmt.Sprintf("batching %s %s", op, target)
+			if runs[i], err = b.runQuery(ctx, e, runSpec{name: name, target: target, op: op,
+				latency: b.cfg.latency, jitter: min(b.cfg.batchJitter, b.cfg.latency), think: b.cfg.pacedThink}); err != nil {
+				return err
+			}
+		}
+		bat, unb := runs[0], runs[1]
+		res.Runs = append(res.Runs, bat, unb)
+		c := batchingComparison{
+			Operation:         op,
+			BatchedCallsPerOp: bat.CallsPerOp, UnbatchedCallsPerOp: unb.CallsPerOp,
+			BatchedCalls: round3(bat.callsPerOpTotal()), UnbatchedCalls: round3(unb.callsPerOpTotal()),
+			BatchedP50: bat.Latency.P50, UnbatchedP50: unb.Latency.P50,
+			BatchedP99: bat.Latency.P99, UnbatchedP99: unb.Latency.P99,
+			BatchedThroughput: round3(bat.Throughput), UnbatchedThroughput: round3(unb.Throughput),
+		}
+		if c.BatchedCalls > 0 {
+			c.CallRatio = round3(c.UnbatchedCalls / c.BatchedCalls)
+		}
+		if bat.Server != nil && unb.Server != nil {
+			c.BatchedCPUPerOpUS, c.UnbatchedCPUPerOpUS = bat.Server.CPUPerOpUS, unb.Server.CPUPerOpUS
+		}
+		res.Batching = append(res.Batching, c)
+		if op == opSections {
+			res.Targets = append(res.Targets, sectionsTarget(bat))
+		}
+	}
+	return nil
+}
+
+// sectionsTarget: exactly 3 RAS calls, 1 class-info and 1 validation-status
+// call for each cold DashboardSections request, whatever its page sizes.
+func sectionsTarget(r runResult) targetCheck {
+	met := len(r.Probes) > 0 && r.Errors == 0
+	lo, hi := -1, 0
+	exact := 0
+	for _, p := range r.Probes {
+		c := p.Calls
+		ok := c["ras/list-batches"] == 3 && c["cms/class-info"] == 1 && c["cms/validation-status"] == 1 && len(c) == 3
+		if ok {
+			exact++
+		} else {
+			met = false
+		}
+		if lo < 0 || p.Batches < lo {
+			lo = p.Batches
+		}
+		hi = max(hi, p.Batches)
+	}
+	return targetCheck{
+		Target: "DashboardSections: exactly 3 RAS, 1 class-info, 1 validation-status call per operation",
+		Measured: fmt.Sprintf("%d of %d cold requests exact (%d–%d batches on their pages, RAS %.0fms ± %.0fms); under load %v per operation",
+			exact, len(r.Probes), lo, hi, r.LatencyMS, r.JitterMS, r.CallsPerOp),
+		Met: met,
+	}
+}
+
+// runOverhead compares TeacherDashboard through the ideal path, the REST
+// baseline and the BFF at each upstream latency, paced (-paced-think) so that
+// latency is not queueing; then REST and BFF throughput in a closed loop at
+// the lowest latency.
+func (b *bffbench) runOverhead(ctx context.Context, res *result) error {
+	e, err := b.newQueryEnv()
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	for _, lat := range b.cfg.latencies {
+		var runs [3]runResult
+		for i, target := range []string{targetDirect, targetREST, targetBFF} {
+			name := fmt.Sprintf("overhead %s %s", lat, target)
+			if runs[i], err = b.runQuery(ctx, e, runSpec{name: name, target: target, op: opDashboard,
+				latency: lat, think: b.cfg.pacedThink}); err != nil {
+				return err
+			}
+		}
+		direct, rest, bff := runs[0], runs[1], runs[2]
+		res.Runs = append(res.Runs, direct, rest, bff)
+		c := overheadComparison{
+			LatencyMS: msOf(lat), NominalPathMS: 2 * msOf(lat), ThinkMS: msOf(b.cfg.pacedThink),
+			DirectP50: direct.Latency.P50, RESTP50: rest.Latency.P50, BFFP50: bff.Latency.P50,
+			BFFOverheadP50:  round3(bff.Latency.P50 - direct.Latency.P50),
+			RESTOverheadP50: round3(rest.Latency.P50 - direct.Latency.P50),
+			BFFP99:          bff.Latency.P99, RESTP99: rest.Latency.P99,
+		}
+		if bff.Server != nil && rest.Server != nil {
+			c.BFFCPUPerOpUS, c.RESTCPUPerOpUS = bff.Server.CPUPerOpUS, rest.Server.CPUPerOpUS
+			if rest.Server.CPUPerOpUS > 0 {
+				c.CPUPerOpRatio = round3(bff.Server.CPUPerOpUS / rest.Server.CPUPerOpUS)
+			}
+		}
+		res.Overhead = append(res.Overhead, c)
+		b.logf("overhead at %s: BFF p50 %.2fms, ideal %.2fms → +%.2fms; REST +%.2fms; BFF CPU/op %.2f× REST's",
+			lat, c.BFFP50, c.DirectP50, c.BFFOverheadP50, c.RESTOverheadP50, c.CPUPerOpRatio)
+	}
+	for _, c := range res.Overhead {
+		if c.LatencyMS == 5 {
+			res.Targets = append(res.Targets, targetCheck{
+				Target: fmt.Sprintf("median overhead over the ideal critical path ≤ 2ms with 5ms upstreams, %d teachers", b.cfg.teachers),
+				Measured: fmt.Sprintf("%.2fms (BFF p50 %.2fms, ideal p50 %.2fms; each teacher pauses %v ±50%% between requests)",
+					c.BFFOverheadP50, c.BFFP50, c.DirectP50, b.cfg.pacedThink),
+				Met: c.BFFOverheadP50 <= 2,
+			})
+		}
+	}
+
+	// Throughput: both servers flat out.
+	lat := slices.Min(b.cfg.latencies)
+	var runs [2]runResult
+	for i, target := range []string{targetREST, targetBFF} {
+		name := fmt.Sprintf("throughput %s %s", lat, target)
+		if runs[i], err = b.runQuery(ctx, e, runSpec{name: name, target: target, op: opDashboard, latency: lat}); err != nil {
+			return err
+		}
+	}
+	rest, bff := runs[0], runs[1]
+	res.Runs = append(res.Runs, rest, bff)
+	t := throughputComparison{LatencyMS: msOf(lat), Teachers: b.cfg.teachers,
+		RESTThroughput: round3(rest.Throughput), BFFThroughput: round3(bff.Throughput),
+		RESTP50: rest.Latency.P50, BFFP50: bff.Latency.P50,
+		RESTToolCPUPerOpUS: rest.ToolCPUPerOpUS, BFFToolCPUPerOpUS: bff.ToolCPUPerOpUS,
+	}
+	if rest.Throughput > 0 {
+		t.Ratio = round3(bff.Throughput / rest.Throughput)
+	}
+	if bff.Server != nil && rest.Server != nil {
+		t.BFFCPUPerOpUS, t.RESTCPUPerOpUS = bff.Server.CPUPerOpUS, rest.Server.CPUPerOpUS
+		t.BFFCores, t.RESTCores = bff.Server.Cores, rest.Server.Cores
+		t.BFFPeakRSSMB, t.RESTPeakRSSMB = bff.Server.PeakRSSMB, rest.Server.PeakRSSMB
+		if rest.Server.CPUPerOpUS > 0 {
+			t.CPUPerOpRatio = round3(bff.Server.CPUPerOpUS / rest.Server.CPUPerOpUS)
+		}
+	}
+	res.Throughput = append(res.Throughput, t)
+	res.Targets = append(res.Targets, targetCheck{
+		Target: "GraphQL dashboard throughput ≥ 50% of the REST baseline",
+		Measured: fmt.Sprintf("%.0f%% (%.0f/s vs %.0f/s, %d teachers flat out, %.0fms upstreams; server CPU per op %.0fµs vs %.0fµs = %.2f×)",
+			100*t.Ratio, t.BFFThroughput, t.RESTThroughput, t.Teachers, t.LatencyMS, t.BFFCPUPerOpUS, t.RESTCPUPerOpUS, t.CPUPerOpRatio),
+		Met: t.Ratio >= 0.5,
+	})
+	return nil
+}
