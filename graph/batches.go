@@ -9,7 +9,6 @@ import (
 
 	"github.com/essaylab/teacher-bff/graph/model"
 	"github.com/essaylab/teacher-bff/internal/auth"
-	"github.com/essaylab/teacher-bff/internal/loaders"
 	"github.com/essaylab/teacher-bff/internal/ras"
 )
 
@@ -87,15 +86,16 @@ func connectionFromPage(userID string, p ras.ListParams, page ras.Page) (*model.
 	}, nil
 }
 
-// ownedBatch fetches a batch of the viewer through the operation's loader.
+// ownedBatch fetches a batch of the viewer through the operation's loader
+// (load: loaders.Batch, or loaders.BatchNow when no other key can join).
 // Nil, without an error, when there is none or it is another teacher's: the
 // caller cannot tell the two apart.
-func (r *Resolver) ownedBatch(ctx context.Context, id string) (*ras.Batch, error) {
+func (r *Resolver) ownedBatch(ctx context.Context, id string, load func(context.Context, string) (*ras.Batch, error)) (*ras.Batch, error) {
 	t, err := viewer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b, err := loaders.Batch(ctx, id)
+	b, err := load(ctx, id)
 	switch {
 	case errors.Is(err, ras.ErrNotFound):
 		return nil, nil

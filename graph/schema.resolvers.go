@@ -32,7 +32,7 @@ func (r *batchResolver) Essays(ctx context.Context, obj *model.Batch) ([]*model.
 	if obj.Essays != nil {
 		return obj.Essays, nil
 	}
-	b, err := r.ownedBatch(ctx, obj.ID)
+	b, err := r.ownedBatch(ctx, obj.ID, loaders.Batch)
 	if err != nil {
 		return nil, err
 	}
@@ -52,13 +52,19 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Teacher, error) {
 }
 
 func (r *queryResolver) Batch(ctx context.Context, id string) (*model.Batch, error) {
+	var ids []string
+	// A batch asked for by id is a page of one: its class and validation
+	// lookups go out the moment it is in, with any pages of the operation.
+	defer func() { loaders.PageLoaded(ctx, ids) }()
+
 	if err := checkBatchID(id); err != nil {
 		return nil, err
 	}
-	b, err := r.ownedBatch(ctx, id)
+	b, err := r.ownedBatch(ctx, id, loaders.BatchNow)
 	if err != nil || b == nil {
 		return nil, err
 	}
+	ids = []string{id}
 	return batchFromRAS(b)
 }
 

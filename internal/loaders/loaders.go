@@ -169,6 +169,17 @@ func Batch(ctx context.Context, batchID string) (*ras.Batch, error) {
 	return l.batch.load(ctx, batchID)
 }
 
+// BatchNow is Batch for a key that waits for no other: it is dispatched at
+// once instead of after the loader's wait (a root batch(id) field).
+func BatchNow(ctx context.Context, batchID string) (*ras.Batch, error) {
+	l, err := from(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.batch.prefetch(ctx, []string{batchID})
+	return l.batch.load(ctx, batchID)
+}
+
 // PageLoaded reports a page of batches as fetched (with no ids when its fetch
 // failed) and waits until the operation's other pages have arrived too, or
 // until PageWait has passed since the first one did. Every page resolver calls

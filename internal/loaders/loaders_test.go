@@ -260,3 +260,31 @@ func TestNoLoadersInContext(t *testing.T) {
 	_, err := loaders.Class(context.Background(), "x")
 	assert.ErrorIs(t, err, loaders.ErrNoLoaders)
 }
+
+// Keys known to be complete are dispatched at once, not after the wait:
+// with a wait of a minute, these lookups would otherwise take a minute.
+func TestKnownKeysDoNotWaitOutTheWindow(t *testing.T) {
+	f := newFixture(t, loaders.Config{Wait: time.Minute})
+	ctx := loaders.With(context.Background(), f.factory.New(1))
+	id := f.ids(t, devstack.TeacherWithOrg, 1)[0]
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b, err := loaders.BatchNow(ctx, id)
+		assert.NoError(t, err)
+		assert.Equal(t, id, b.ID)
+		loaders.PageLoaded(ctx, []string{id})
+		_, err = loaders.Class(ctx, id)
+		assert.NoError(t, err)
+		_, err = loaders.Validation(ctx, id)
+		assert.NoError(t, err)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a complete set of keys waited for the loader's window")
+	}
+	assert.Equal(t, 1, f.stack.RAS.Count("batch-status"))
+	assert.Equal(t, 1, f.stack.CMS.Count("class-info"))
+	assert.Equal(t, 1, f.stack.CMS.Count("validation-status"))
+}

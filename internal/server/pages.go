@@ -7,9 +7,10 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// countPages returns how many pages of batches (Teacher.batches fields,
-// after aliases, fragments and @skip/@include) the operation will resolve,
-// so the loaders know when the last page is in and no more keys can come.
+// countPages returns how many pages of batches (Teacher.batches fields, and
+// Query.batch fields as pages of one, after aliases, fragments and
+// @skip/@include) the operation will resolve, so the loaders know when the
+// last page is in and no more keys can come.
 func countPages(ctx context.Context) int {
 	if !graphql.HasOperationContext(ctx) {
 		return 0
@@ -20,6 +21,10 @@ func countPages(ctx context.Context) int {
 	}
 	n := 0
 	for _, root := range graphql.CollectFields(op, op.Operation.SelectionSet, []string{"Query"}) {
+		if root.Name == "batch" {
+			n++
+			continue
+		}
 		if root.Name != "viewer" {
 			continue
 		}
