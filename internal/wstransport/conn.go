@@ -78,9 +78,10 @@ type conn struct {
 }
 
 func newConn(o Options, ws *websocket.Conn, r *http.Request, exec graphql.GraphExecutor, d *dialect) *conn {
-	// The request's context stays valid until Do returns, hijacked or not,
-	// and carries what the HTTP middleware put there (correlation id).
-	ctx, cancel := context.WithCancel(r.Context())
+	// The connection outlives the handler (see Do), whose return cancels the
+	// request's context: keep the values the HTTP middleware put there
+	// (correlation id, the gateway's identity), not the cancellation.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	return &conn{
 		o: o, ws: ws, exec: exec, d: d, r: r, log: o.Logger,
 		ctx: ctx, cancel: cancel,

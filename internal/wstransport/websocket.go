@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -102,6 +103,9 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// writeBuffers are shared by every connection's writes.
+var writeBuffers = &sync.Pool{}
+
 // Websocket serves GraphQL operations over WebSocket, with the
 // graphql-transport-ws and the legacy graphql-ws subprotocols.
 type Websocket struct{ Options }
@@ -113,17 +117,30 @@ func (t Websocket) Supports(r *http.Request) bool {
 	return r.Method == http.MethodGet && websocket.IsWebSocketUpgrade(r)
 }
 
-// Do upgrades the request and serves the connection until it ends.
+// Do upgrades the request and hands the connection to a goroutine that
+// serves it until it ends.
 func (t Websocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	o := t.withDefaults()
 	if !o.Tracker.enter() {
 		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	defer o.Tracker.leave()
+	served := false
+	defer func() {
+		if !served {
+			o.Tracker.leave()
+		}
+	}()
 
 	up := websocket.Upgrader{
 		HandshakeTimeout: o.WriteTimeout,
+		// An idle subscription should hold as little as possible: a small
+		// read buffer (messages may still be larger: it only sizes reads),
+		// and write buffers taken from a pool only while writing, instead
+		// of the HTTP server's 4 KiB buffers for the connection's lifetime.
+		ReadBufferSize:  1024,
+		WriteBufferSize: 4096,
+		WriteBufferPool: writeBuffers,
 		// Server preference: the maintained protocol first.
 		Subprotocols: []string{SubprotocolTransportWS, SubprotocolLegacyWS},
 		CheckOrigin:  o.CheckOrigin,
@@ -149,5 +166,19 @@ func (t Websocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	if d == nil {
 		c.closeWith(CloseSubprotocolNotAcceptable, "Subprotocol not acceptable")
 	}
-	c.serve()
+	// The connection is served on a goroutine of its own, and the handler
+	// returns: for as long as a handler runs, net/http keeps the
+	// connection's 4 KiB read and write buffers, the response and the
+	// handler chain's deep stack, which for a subscription is hours.
+	served = true
+	go func() {
+		defer o.Tracker.leave()
+		defer func() {
+			if p := recover(); p != nil {
+				o.Logger.ErrorContext(c.ctx, "websocket connection panicked", slog.Any("panic", p))
+				_ = ws.Close()
+			}
+		}()
+		c.serve()
+	}()
 }
