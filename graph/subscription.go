@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/essaylab/teacher-bff/graph/model"
@@ -52,28 +53,66 @@ func (r *subscriptionResolver) batchStatusChanged(ctx context.Context, batchIDs 
 	if err != nil {
 		return nil, err
 	}
-	out := make(chan *model.Batch)
-	go r.pump(ctx, t, sub, out)
-	return out, nil
+	p := &pump{r: r, ctx: ctx, teacher: t, sub: sub, out: make(chan *model.Batch)}
+	context.AfterFunc(ctx, sub.Close)
+	sub.OnReady(p.wake)
+	return p.out, nil
 }
 
-// pump turns the subscriber's updates into batch states until the client
-// leaves. The subscriber coalesces while this goroutine waits for the
-// client, so a slow client never holds up the hub.
-func (r *subscriptionResolver) pump(ctx context.Context, t auth.Teacher, sub *events.Subscriber, out chan<- *model.Batch) {
-	defer close(out)
-	defer sub.Close()
+// pump turns a subscriber's updates into batch states. It holds no
+// goroutine while the subscription is idle (most of a subscription's life):
+// the hub's readiness callback starts one to drain what is pending, and it
+// ends when nothing is. The subscriber coalesces while the goroutine waits
+// for the client, so a slow client never holds up the hub.
+type pump struct {
+	r       *subscriptionResolver
+	ctx     context.Context
+	teacher auth.Teacher
+	sub     *events.Subscriber
+	out     chan *model.Batch
+
+	running atomic.Bool // a drain goroutine is running
+	ended   atomic.Bool // out is closed
+}
+
+// wake is the subscriber's readiness callback: it must not block.
+func (p *pump) wake() {
+	if !p.ended.Load() && p.running.CompareAndSwap(false, true) {
+		go p.drain()
+	}
+}
+
+func (p *pump) drain() {
 	for {
-		u, err := sub.Next(ctx)
+		if p.ctx.Err() != nil {
+			// The client has gone: nothing pending is worth fetching.
+			p.sub.Close()
+		}
+		u, ok, err := p.sub.TryNext()
 		if err != nil {
+			// Closed: the client left or the hub shut down. Closing out
+			// ends the subscription for gqlgen; only a running drain
+			// sends on or closes out, and only one runs.
+			p.ended.Store(true)
+			close(p.out)
+			p.running.Store(false)
 			return
 		}
-		b, err := r.stateAfter(ctx, t, u)
+		if !ok {
+			p.running.Store(false)
+			// An update that arrived after TryNext found its wake while
+			// running was still set: look once more before leaving.
+			if !p.sub.Pending() || !p.running.CompareAndSwap(false, true) {
+				return
+			}
+			continue
+		}
+		b, err := p.r.stateAfter(p.ctx, p.teacher, u)
 		if err != nil {
 			// The next event carries the batch's newest state again; the
 			// subscription stays open.
-			r.deps.Logger.LogAttrs(ctx, slog.LevelWarn, "live update skipped",
-				slog.String("correlation_id", correlation.FromContext(ctx)),
+			p.r.deps.Logger.LogAttrs(p.ctx, slog.LevelWarn, "live update skipped",
+				slog.String("correlation_id", correlation.FromContext(p.ctx)),
 				slog.String("batch_id", u.BatchID),
 				slog.String("error", err.Error()))
 			continue
@@ -82,9 +121,8 @@ func (r *subscriptionResolver) pump(ctx context.Context, t auth.Teacher, sub *ev
 			continue
 		}
 		select {
-		case out <- b:
-		case <-ctx.Done():
-			return
+		case p.out <- b:
+		case <-p.ctx.Done():
 		}
 	}
 }

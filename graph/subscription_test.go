@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"runtime"
 	"testing"
 	"time"
 
@@ -108,4 +109,35 @@ func TestSubscriptionArguments(t *testing.T) {
 	ctx := auth.WithTeacher(context.Background(), auth.Teacher{ID: "teacher-1"})
 	_, err = r.Subscription().BatchStatusChanged(ctx, []string{"not-a-uuid"})
 	assert.ErrorContains(t, err, "not a batch id")
+}
+
+// An idle subscription holds no goroutine of its own; closing the hub ends
+// every subscription's channel.
+func TestIdleSubscriptionsHoldNoGoroutine(t *testing.T) {
+	hub := events.NewHub(events.NewMemoryBus(), events.HubOptions{})
+	r := graph.NewResolver(graph.Deps{Updates: hub, Base: rasBase{}})
+	ctx, cancel := context.WithCancel(auth.WithTeacher(context.Background(), auth.Teacher{ID: "teacher-idle"}))
+	defer cancel()
+
+	// The first subscription starts the teacher's watch; count after it.
+	first, err := r.Subscription().BatchStatusChanged(ctx, nil)
+	require.NoError(t, err)
+	before := runtime.NumGoroutine()
+	var chans []<-chan *model.Batch
+	for range 100 {
+		ch, err := r.Subscription().BatchStatusChanged(ctx, nil)
+		require.NoError(t, err)
+		chans = append(chans, ch)
+	}
+	assert.LessOrEqual(t, runtime.NumGoroutine()-before, 0, "100 idle subscriptions, no goroutine each")
+
+	hub.Close()
+	for _, ch := range append(chans, first) {
+		select {
+		case _, open := <-ch:
+			assert.False(t, open)
+		case <-time.After(5 * time.Second):
+			t.Fatal("a subscription outlived its hub")
+		}
+	}
 }

@@ -274,7 +274,9 @@ func (h *Hub) Close() {
 
 	h.cancel()
 	for _, s := range subs {
-		s.shut()
+		if s.shut() {
+			s.callReady()
+		}
 	}
 	for _, stop := range stops {
 		stop()

@@ -258,3 +258,40 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// A reader that drains with TryNext is called back when something is
+// pending and once when the subscriber closes, with no goroutine parked.
+func TestOnReadyAndTryNext(t *testing.T) {
+	bus := NewMemoryBus()
+	hub := NewHub(bus, HubOptions{})
+	defer hub.Close()
+	s, err := hub.Subscribe(context.Background(), "teacher-ready", nil)
+	require.NoError(t, err)
+
+	calls := make(chan struct{}, 16)
+	s.OnReady(func() { calls <- struct{}{} })
+	_, ok, err := s.TryNext()
+	require.NoError(t, err)
+	assert.False(t, ok, "nothing pending yet")
+
+	msg := `{"event":"batch_status_updated","data":{"batch_id":"b1","status":"processing","completed_essays":1,"failed_essays":0,"timestamp":"2025-12-10T09:41:00Z"}}`
+	require.NoError(t, bus.Publish(context.Background(), "teacher-ready", []byte(msg)))
+	select {
+	case <-calls:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no readiness callback for a pending update")
+	}
+	u, ok, err := s.TryNext()
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, "b1", u.BatchID)
+
+	s.Close()
+	select {
+	case <-calls:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no readiness callback on close")
+	}
+	_, _, err = s.TryNext()
+	assert.ErrorIs(t, err, ErrClosed)
+}

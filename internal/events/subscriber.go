@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -23,6 +24,10 @@ type Subscriber struct {
 
 	notify chan struct{} // capacity 1: "something may be pending"
 	done   chan struct{} // closed by shut
+	// ready, when set, is called whenever something may be pending and when
+	// the subscriber closes, so a reader can drain it with TryNext instead
+	// of keeping a goroutine parked in Next.
+	ready atomic.Pointer[func()]
 
 	mu     sync.Mutex
 	closed bool
@@ -100,6 +105,7 @@ func (s *Subscriber) offer(u Update) {
 	s.pending[u.BatchID] = u
 	s.mu.Unlock()
 	s.wake()
+	s.callReady()
 }
 
 // remember records u's timestamp as its batch's newest; callers have checked
@@ -123,6 +129,54 @@ func (s *Subscriber) wake() {
 	case s.notify <- struct{}{}:
 	default:
 	}
+}
+
+// OnReady makes f the subscriber's readiness callback: it is called, never
+// under a lock, when an update may be pending and once the subscriber is
+// closed. f must not block (it runs on the hub's delivery path). When
+// something is pending already, or the subscriber is closed, f is called
+// at once.
+func (s *Subscriber) OnReady(f func()) {
+	s.ready.Store(&f)
+	s.mu.Lock()
+	now := s.closed || len(s.queue) > 0
+	s.mu.Unlock()
+	if now {
+		f()
+	}
+}
+
+func (s *Subscriber) callReady() {
+	if f := s.ready.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// Pending reports whether an update is pending.
+func (s *Subscriber) Pending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queue) > 0
+}
+
+// TryNext returns the oldest pending batch's newest state without waiting;
+// ok is false when nothing is pending. It returns ErrClosed once the
+// subscriber or its hub is closed.
+func (s *Subscriber) TryNext() (u Update, ok bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return Update{}, false, ErrClosed
+	}
+	if len(s.queue) == 0 {
+		return Update{}, false, nil
+	}
+	id := s.queue[0]
+	s.queue[0] = ""
+	s.queue = s.queue[1:]
+	u = s.pending[id]
+	delete(s.pending, id)
+	return u, true, nil
 }
 
 // Next blocks until an update is pending and returns the oldest pending
@@ -165,6 +219,7 @@ func (s *Subscriber) Next(ctx context.Context) (Update, error) {
 func (s *Subscriber) Close() {
 	if s.shut() {
 		s.hub.leave(s)
+		s.callReady()
 	}
 }
 
