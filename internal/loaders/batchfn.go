@@ -55,30 +55,17 @@ func chunked[V any](cfg Config, name string, size int, lookup func(context.Conte
 	}
 }
 
-// eachKey turns a lookup of one id into a batch function that looks the keys
-// up in parallel, at most cfg.MaxParallel at a time.
+// eachKey turns a lookup of one id into a batch function: chunks of one,
+// looked up in parallel, at most cfg.MaxParallel at a time, each failing
+// only its own key.
 func eachKey[V any](cfg Config, name string, lookup func(context.Context, string) (V, error)) dataloader.BatchFunc[string, V] {
-	return func(ctx context.Context, keys []string) []*dataloader.Result[V] {
-		cfg.observe(name, len(keys))
-		ctx, cancel := detach(ctx, cfg)
-		defer cancel()
-
-		results := make([]*dataloader.Result[V], len(keys))
-		sem := make(chan struct{}, cfg.MaxParallel)
-		var wg sync.WaitGroup
-		for i, id := range keys {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
-				v, err := lookup(ctx, id)
-				results[i] = &dataloader.Result[V]{Data: v, Error: err}
-			}()
+	return chunked(cfg, name, 1, func(ctx context.Context, ids []string) (map[string]V, error) {
+		v, err := lookup(ctx, ids[0])
+		if err != nil {
+			return nil, err
 		}
-		wg.Wait()
-		return results
-	}
+		return map[string]V{ids[0]: v}, nil
+	})
 }
 
 func (c Config) observe(loader string, size int) {
