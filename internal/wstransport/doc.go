@@ -16,10 +16,10 @@
 // whole handshake itself with fixed 5 s timeouts (write, then read), so
 // closing on a dead peer would hold goroutines for up to 10 s. gorilla's
 // Upgrader also takes Options.CheckOrigin as it is, and read deadlines and
-// the read limit map onto its API directly. Its one-writer rule is no cost:
-// all writes go through one writer goroutine anyway, to keep frames in
-// order. (The tests dial with coder/websocket, so each side is checked
-// against a different implementation.)
+// the read limit map onto its API directly. Its one-writer rule is kept
+// with a mutex: frames are written by the goroutine that sends them. (The
+// tests dial with coder/websocket, so each side is checked against a
+// different implementation.)
 //
 // # Subprotocols
 //
@@ -58,8 +58,23 @@
 //     one): clients see 1006 and reconnect.
 //   - Shutdown: Tracker.Shutdown closes every connection with 1001 "Going
 //     away" (graphql-ws clients retry on 1001) and waits for them to end.
-//   - Frames of an operation the client stopped are dropped even when
-//     already queued, so no next or complete follows the client's complete.
-//   - Every goroutine of a connection (reader, writer, watchdog, one per
-//     operation) has ended when Do returns.
+//   - Frames of an operation the client stopped are not written any more
+//     (it is checked right before each write), so no next or complete
+//     follows the client's complete.
+//   - An operation is validated and started (a subscription's resolver
+//     runs then) on the reader, and its results are sent from a goroutine
+//     of its own. gqlgen's transport starts it on that goroutine; starting
+//     it on the reader keeps that goroutine's stack small (see dispatch). Its OperationContext.Headers
+//     is nil: nothing here reads it, and the upgrade request is not kept.
+//
+// # Memory
+//
+// Idle subscriptions are most of what a BFF holds, so a connection keeps
+// two goroutines: the reader and one per operation. There is no writer
+// goroutine (senders write, one at a time, each bounded by WriteTimeout)
+// and no timer goroutine (the init timeout, keep-alives, dead-peer
+// detection and identity expiry share one time.AfterFunc; going away at
+// shutdown is a context.AfterFunc). Every goroutine of a connection,
+// including a callback that fired, has ended before the Tracker counts the
+// connection as gone.
 package wstransport

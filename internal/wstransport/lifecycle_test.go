@@ -2,6 +2,7 @@ package wstransport
 
 import (
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -72,4 +73,36 @@ func TestServerTimeoutsDoNotCutStreams(t *testing.T) {
 	c.expect("next", "1")
 	sse.push(t, "b")
 	assert.JSONEq(t, `{"data":{"events":"b"}}`, stream.expect("next").data)
+}
+
+// An idle subscription holds two goroutines: the reader and the
+// operation's. Writes, timers and going away cost none until they have
+// something to do (see conn), since idle subscribers are most of what the
+// BFF holds.
+func TestIdleGoroutines(t *testing.T) {
+	e := newEnv(t, Options{KeepAlive: 20 * time.Millisecond}, SSE{})
+	c := e.dial(SubprotocolTransportWS)
+	c.init()
+	c.subscribe("subscribe", "1", "subscription { events }")
+	s := e.feed.next(t)
+	// Keep-alives come and go meanwhile.
+	c.expect("ping", "")
+	c.sendRaw(`{"type":"pong"}`)
+	assert.Eventually(t, func() bool { return connGoroutines() == 2 }, wait, 5*time.Millisecond,
+		"goroutines of the connection: %d", connGoroutines())
+	s.push(t, "a")
+	c.expect("next", "1")
+}
+
+// connGoroutines counts the goroutines running the transport's code.
+func connGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	n := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "internal/wstransport.(*conn).") {
+			n++
+		}
+	}
+	return n
 }

@@ -125,8 +125,9 @@ func failLegacy(c *conn, code int, reason string) {
 	if err != nil {
 		panic(err)
 	}
-	c.message(nil, "", "connection_error", payload)
-	c.closeWith(code, closeReason(reason, "Invalid message received"))
+	// Written together with the close frame (see finish), so that nothing
+	// an operation sends can come between them.
+	c.closeAfter(encodeMessage("", "connection_error", payload), code, closeReason(reason, "Invalid message received"))
 }
 
 func handleLegacyWS(c *conn, m *inMessage) {

@@ -20,8 +20,12 @@ import (
 type Tracker struct {
 	mu      sync.Mutex
 	closing bool
-	done    chan struct{} // closed by Shutdown; made lazily so the zero value works
-	conns   sync.WaitGroup
+	// ctx ends at Shutdown; made lazily so the zero value works. A context
+	// rather than a channel: WebSocket connections register a callback
+	// with context.AfterFunc instead of holding a goroutine to wait on it.
+	ctx    context.Context
+	cancel context.CancelFunc
+	conns  sync.WaitGroup
 }
 
 // Shutdown refuses new connections (HTTP 503), closes every open WebSocket
@@ -32,7 +36,8 @@ func (t *Tracker) Shutdown(ctx context.Context) error {
 	t.mu.Lock()
 	if !t.closing {
 		t.closing = true
-		close(t.doneLocked())
+		t.contextLocked()
+		t.cancel()
 	}
 	t.mu.Unlock()
 
@@ -80,12 +85,25 @@ func (t *Tracker) goingAway() <-chan struct{} {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.doneLocked()
+	return t.contextLocked().Done()
 }
 
-func (t *Tracker) doneLocked() chan struct{} {
-	if t.done == nil {
-		t.done = make(chan struct{})
+// onShutdown arranges for f to run, on a goroutine of its own, when
+// Shutdown begins (at once if it has). stop cancels that if f has not
+// started; nil for a nil Tracker.
+func (t *Tracker) onShutdown(f func()) (stop func() bool) {
+	if t == nil {
+		return nil
 	}
-	return t.done
+	t.mu.Lock()
+	ctx := t.contextLocked()
+	t.mu.Unlock()
+	return context.AfterFunc(ctx, f)
+}
+
+func (t *Tracker) contextLocked() context.Context {
+	if t.ctx == nil {
+		t.ctx, t.cancel = context.WithCancel(context.Background())
+	}
+	return t.ctx
 }

@@ -52,10 +52,10 @@ type Options struct {
 	// connection as dead. Default 2×KeepAlive, so a dead peer is noticed
 	// within 3×KeepAlive at most.
 	PongTimeout time.Duration
-	// WriteTimeout bounds every write, and the flush of queued frames before
-	// a close frame; a client that reads slower than that is dropped. The
-	// peer's answer to our close frame is awaited at most this long too.
-	// Default 10s.
+	// WriteTimeout bounds every write (a close frame's too, with the legacy
+	// connection_error before it); a client that reads slower than that is
+	// dropped. The peer's answer to our close frame is awaited at most this
+	// long too. Default 10s.
 	WriteTimeout time.Duration
 	// CheckOrigin decides whether a browser's Origin may open a connection
 	// (the upgrade is refused with 403 otherwise). Set it: nil falls back to
@@ -135,10 +135,12 @@ func (t Websocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	up := websocket.Upgrader{
 		HandshakeTimeout: o.WriteTimeout,
 		// An idle subscription should hold as little as possible: a small
-		// read buffer (messages may still be larger: it only sizes reads),
-		// and write buffers taken from a pool only while writing, instead
-		// of the HTTP server's 4 KiB buffers for the connection's lifetime.
-		ReadBufferSize:  1024,
+		// read buffer, and write buffers taken from a pool only while
+		// writing, instead of the HTTP server's 4 KiB buffers for the
+		// connection's lifetime. The read buffer only sizes reads: larger
+		// messages are read straight into the message; it must hold a
+		// control frame (125 bytes), and clients send little.
+		ReadBufferSize:  256,
 		WriteBufferSize: 4096,
 		WriteBufferPool: writeBuffers,
 		// Server preference: the maintained protocol first.
@@ -162,23 +164,11 @@ func (t Websocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	case SubprotocolLegacyWS:
 		d = legacyWS
 	}
-	c := newConn(o, ws, r, exec, d)
-	if d == nil {
-		c.closeWith(CloseSubprotocolNotAcceptable, "Subprotocol not acceptable")
-	}
+	c := newConn(o, ws, r.Context(), exec, d)
 	// The connection is served on a goroutine of its own, and the handler
 	// returns: for as long as a handler runs, net/http keeps the
-	// connection's 4 KiB read and write buffers, the response and the
-	// handler chain's deep stack, which for a subscription is hours.
+	// connection's 4 KiB read and write buffers, the response, the request
+	// and the handler chain's deep stack, which for a subscription is hours.
 	served = true
-	go func() {
-		defer o.Tracker.leave()
-		defer func() {
-			if p := recover(); p != nil {
-				o.Logger.ErrorContext(c.ctx, "websocket connection panicked", slog.Any("panic", p))
-				_ = ws.Close()
-			}
-		}()
-		c.serve()
-	}()
+	go c.serve() // It leaves the Tracker.
 }
