@@ -8,6 +8,7 @@ package loaders
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/essaylab/teacher-bff/internal/cms"
@@ -123,9 +124,34 @@ func (l *Loaders) prefetch(ctx context.Context, batchIDs []string) {
 
 type ctxKey struct{}
 
+// lazy makes an operation's loaders on first use: a subscription waiting
+// for its next event (most of its life) then holds none.
+type lazy struct {
+	once    sync.Once
+	factory *Factory
+	pages   int
+	l       *Loaders
+}
+
+func (z *lazy) get() *Loaders {
+	z.once.Do(func() {
+		if z.l == nil {
+			z.l = z.factory.New(z.pages)
+		}
+	})
+	return z.l
+}
+
 // With returns ctx carrying l.
 func With(ctx context.Context, l *Loaders) context.Context {
-	return context.WithValue(ctx, ctxKey{}, l)
+	z := &lazy{l: l}
+	return context.WithValue(ctx, ctxKey{}, z)
+}
+
+// Attach returns ctx carrying the loaders of one operation that will ask for
+// `pages` pages of batches, made by f when first used.
+func Attach(ctx context.Context, f *Factory, pages int) context.Context {
+	return context.WithValue(ctx, ctxKey{}, &lazy{factory: f, pages: pages})
 }
 
 // ErrNoLoaders is a wiring fault: a resolver ran outside an operation that
@@ -133,11 +159,11 @@ func With(ctx context.Context, l *Loaders) context.Context {
 var ErrNoLoaders = errors.New("loaders: none in context")
 
 func from(ctx context.Context) (*Loaders, error) {
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	z, ok := ctx.Value(ctxKey{}).(*lazy)
 	if !ok {
 		return nil, ErrNoLoaders
 	}
-	return l, nil
+	return z.get(), nil
 }
 
 // Class returns the class of a batch; nil when CMS knows of none.

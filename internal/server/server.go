@@ -161,7 +161,7 @@ func newGraphQL(o Options) *handler.Server {
 		if isSubscription(ctx) && o.LiveLoaders != nil {
 			factory = o.LiveLoaders
 		}
-		resp := next(loaders.With(ctx, factory.New(countPages(ctx))))
+		resp := next(loaders.Attach(ctx, factory, countPages(ctx)))
 		if resp != nil {
 			name, typ := operationOf(ctx)
 			o.Metrics.Operation(name, typ, time.Since(start), errorCodes(resp))
