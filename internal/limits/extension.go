@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -21,6 +22,11 @@ import (
 type Limiter struct {
 	cfg    Config
 	schema *ast.Schema
+	// vetted remembers documents that passed both checks, so the first
+	// check does not parse them again: gqlgen serves them from its query
+	// cache without validating, and the second check still measures each
+	// request with its own variables.
+	vetted *lru.Cache[string, struct{}]
 }
 
 var _ interface {
@@ -31,7 +37,8 @@ var _ interface {
 
 // New returns a Limiter for cfg; zero limits take their defaults.
 func New(cfg Config) *Limiter {
-	return &Limiter{cfg: cfg.WithDefaults()}
+	vetted, _ := lru.New[string, struct{}](1000) // errors only for a size ≤ 0
+	return &Limiter{cfg: cfg.WithDefaults(), vetted: vetted}
 }
 
 // ExtensionName implements graphql.HandlerExtension.
@@ -51,7 +58,7 @@ func (l *Limiter) Validate(schema graphql.ExecutableSchema) error {
 // that does not parse, or names no operation it holds, is left for gqlgen
 // to refuse with its own error.
 func (l *Limiter) MutateOperationParameters(_ context.Context, params *graphql.RawParams) *gqlerror.Error {
-	if params.Query == "" {
+	if params.Query == "" || l.vetted.Contains(params.Query) {
 		return nil
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: params.Query}, ParserTokenLimit)
@@ -70,5 +77,11 @@ func (l *Limiter) MutateOperationParameters(_ context.Context, params *graphql.R
 // documents the first check did not see (a persisted query filled in after
 // it) and costs one walk of the document.
 func (l *Limiter) MutateOperationContext(_ context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	return l.cfg.check(Measure(l.schema, opCtx.Doc, opCtx.Operation, opCtx.Variables))
+	if err := l.cfg.check(Measure(l.schema, opCtx.Doc, opCtx.Operation, opCtx.Variables)); err != nil {
+		return err
+	}
+	if opCtx.RawQuery != "" {
+		l.vetted.Add(opCtx.RawQuery, struct{}{})
+	}
+	return nil
 }
