@@ -100,9 +100,10 @@ func BenchmarkPages(b *testing.B) {
 	}
 }
 
-// BenchmarkKeys is keys that arrive one at a time (a batch(id) query, a
-// subscription event): each Load waits out the loader's window (default
-// 1ms) before its call goes out. The time per op is that floor.
+// BenchmarkKeys is keys that arrive one at a time (a subscription event's
+// class and validation, essays of list rows): each Load waits out the
+// loader's window (default 1ms) before its call goes out. The time per op is
+// that floor. (batch(id) does not wait: it is dispatched at once.)
 func BenchmarkKeys(b *testing.B) {
 	for _, n := range []int{1, 10} {
 		b.Run(fmt.Sprintf("keys=%d", n), func(b *testing.B) {
