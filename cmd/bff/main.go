@@ -93,6 +93,15 @@ func serve(ctx context.Context, cfg config.Config, a *app.App, log *slog.Logger,
 	}
 	srv := newHTTPServer(a.Handler, log)
 	metricsSrv := newHTTPServer(a.MetricsHandler, log)
+	if cfg.PprofAddr != "" {
+		stopPprof, err := servePprof(cfg.PprofAddr, log)
+		if err != nil {
+			_ = ln.Close()
+			_ = mln.Close()
+			return err
+		}
+		defer stopPprof()
+	}
 
 	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBG()

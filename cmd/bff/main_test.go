@@ -44,6 +44,7 @@ func (s *syncBuffer) String() string {
 func TestDemoLifecycle(t *testing.T) {
 	t.Setenv("BFF_LISTEN_ADDR", "127.0.0.1:0")
 	t.Setenv("BFF_METRICS_ADDR", "127.0.0.1:0")
+	t.Setenv("BFF_PPROF_ADDR", "127.0.0.1:0")
 	t.Setenv("BFF_DRAIN_DELAY", "300ms")
 	t.Setenv("BFF_SHUTDOWN_TIMEOUT", "5s")
 	ctx, sigterm := context.WithCancel(context.Background())
@@ -86,6 +87,11 @@ func TestDemoLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, stderr.String(), `"msg":"profiling"`, "BFF_PPROF_ADDR starts the profiling listener")
+	resp, err = http.Get(base + "/debug/pprof/")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "profiles are never on the API's port")
 
 	// A subscription and an in-flight query (the upstreams take 800ms, longer than the drain delay).
 	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)

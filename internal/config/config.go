@@ -22,6 +22,8 @@ const (
 type Config struct {
 	ListenAddr  string // BFF_LISTEN_ADDR
 	MetricsAddr string // BFF_METRICS_ADDR
+	// PprofAddr serves Go's profiles (net/http/pprof); empty: off.
+	PprofAddr string // BFF_PPROF_ADDR
 	// OTLPEndpoint receives traces over OTLP/HTTP; empty exports none.
 	OTLPEndpoint string // BFF_OTLP_ENDPOINT
 
@@ -89,6 +91,7 @@ type Setting struct {
 var Settings = []Setting{
 	{Name: "BFF_LISTEN_ADDR", Default: ":4101", Help: "address the HTTP server listens on"},
 	{Name: "BFF_METRICS_ADDR", Default: ":9101", Help: "address of the Prometheus /metrics listener, apart from the API so it is not exposed with it"},
+	{Name: "BFF_PPROF_ADDR", Help: "address of a Go profiling listener (`/debug/pprof/`), e.g. `127.0.0.1:6060`; unset: none. Keep it off public interfaces"},
 	{Name: "BFF_OTLP_ENDPOINT", Help: "OTLP/HTTP traces endpoint (e.g. `http://otel-collector:4318/v1/traces`); unset: spans are not exported, trace context is still propagated"},
 	{Name: "BFF_RAS_URL", Required: true, Help: "base URL of the Result Aggregator Service"},
 	{Name: "BFF_CMS_URL", Required: true, Help: "base URL of the Class Management Service"},
@@ -125,6 +128,7 @@ func Load(lookup func(string) (string, bool), demo bool) (Config, error) {
 		ListenAddr:       r.str("BFF_LISTEN_ADDR"),
 		MetricsAddr:      r.str("BFF_METRICS_ADDR"),
 		OTLPEndpoint:     r.str("BFF_OTLP_ENDPOINT"),
+		PprofAddr:        r.str("BFF_PPROF_ADDR"),
 		RASURL:           r.str("BFF_RAS_URL"),
 		CMSURL:           r.str("BFF_CMS_URL"),
 		EntitlementsURL:  r.str("BFF_ENTITLEMENTS_URL"),
