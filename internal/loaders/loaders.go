@@ -166,33 +166,31 @@ func from(ctx context.Context) (*Loaders, error) {
 	return z.get(), nil
 }
 
-// Class returns the class of a batch; nil when CMS knows of none.
-func Class(ctx context.Context, batchID string) (*cms.ClassInfo, error) {
+// load looks id up with the loader pick chooses from ctx's loaders.
+func load[V any](ctx context.Context, pick func(*Loaders) *keyed[V], id string) (V, error) {
 	l, err := from(ctx)
 	if err != nil {
-		return nil, err
+		var zero V
+		return zero, err
 	}
-	return l.class.load(ctx, batchID)
+	return pick(l).load(ctx, id)
+}
+
+// Class returns the class of a batch; nil when CMS knows of none.
+func Class(ctx context.Context, batchID string) (*cms.ClassInfo, error) {
+	return load(ctx, func(l *Loaders) *keyed[*cms.ClassInfo] { return l.class }, batchID)
 }
 
 // Validation returns the student-validation status of a batch; nil when CMS
 // has none.
 func Validation(ctx context.Context, batchID string) (*cms.ValidationStatus, error) {
-	l, err := from(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return l.validation.load(ctx, batchID)
+	return load(ctx, func(l *Loaders) *keyed[*cms.ValidationStatus] { return l.validation }, batchID)
 }
 
 // Batch returns one batch with its essays; ras.ErrNotFound when RAS has none.
 // Whose batch it is stays for the caller to check.
 func Batch(ctx context.Context, batchID string) (*ras.Batch, error) {
-	l, err := from(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return l.batch.load(ctx, batchID)
+	return load(ctx, func(l *Loaders) *keyed[*ras.Batch] { return l.batch }, batchID)
 }
 
 // BatchNow is Batch for a key that waits for no other: it is dispatched at

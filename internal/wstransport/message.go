@@ -107,6 +107,19 @@ func (m *inMessage) params() (*graphql.RawParams, error) {
 	return p, nil
 }
 
+// operation returns the id and the request of a subscribe (start) message.
+func (m *inMessage) operation() (string, *graphql.RawParams, error) {
+	id, err := m.id()
+	if err != nil {
+		return "", nil, err
+	}
+	params, err := m.params()
+	if err != nil {
+		return "", nil, err
+	}
+	return id, params, nil
+}
+
 // decodeParams decodes a GraphQL request with graphql-ws's rules: an object
 // with a string query; operationName, variables and extensions null or of
 // their type.

@@ -23,21 +23,9 @@ func handleTransportWS(c *conn, m *inMessage) {
 	bad := func(err error) { failTransportWS(c, CloseBadRequest, err.Error()) }
 	switch m.Type {
 	case "connection_init":
-		if c.initReceived {
-			c.closeWith(CloseTooManyInits, "Too many initialisation requests")
-			return
+		if c.initialise(m) {
+			c.acknowledge(`{"type":"connection_ack"}`)
 		}
-		c.initReceived = true
-		payload, err := m.object()
-		if err != nil {
-			bad(err)
-			return
-		}
-		if err := c.authenticate(payload); err != nil {
-			c.closeWith(CloseForbidden, refusal(err))
-			return
-		}
-		c.acknowledge(`{"type":"connection_ack"}`)
 
 	case "ping", "pong":
 		if _, err := m.object(); err != nil {
@@ -56,12 +44,7 @@ func handleTransportWS(c *conn, m *inMessage) {
 
 	case "subscribe":
 		// Validated before the acknowledgement is checked, like graphql-ws.
-		id, err := m.id()
-		if err != nil {
-			bad(err)
-			return
-		}
-		params, err := m.params()
+		id, params, err := m.operation()
 		if err != nil {
 			bad(err)
 			return
@@ -89,6 +72,28 @@ func handleTransportWS(c *conn, m *inMessage) {
 	default:
 		failTransportWS(c, CloseBadRequest, fmt.Sprintf("Unexpected message of type %s received", m.Type))
 	}
+}
+
+// initialise handles connection_init in both dialects: one init per
+// connection, a payload that is an object, an identity Init accepts. It
+// reports whether the connection may be acknowledged; otherwise it has been
+// failed the dialect's way.
+func (c *conn) initialise(m *inMessage) bool {
+	if c.initReceived {
+		c.d.fail(c, CloseTooManyInits, "Too many initialisation requests")
+		return false
+	}
+	c.initReceived = true
+	payload, err := m.object()
+	if err != nil {
+		c.d.fail(c, CloseBadRequest, err.Error())
+		return false
+	}
+	if err := c.authenticate(payload); err != nil {
+		c.d.fail(c, CloseForbidden, refusal(err))
+		return false
+	}
+	return true
 }
 
 // refusal is the close reason (legacy: connection_error message) for an
@@ -134,30 +139,13 @@ func handleLegacyWS(c *conn, m *inMessage) {
 	bad := func(err error) { failLegacy(c, CloseBadRequest, err.Error()) }
 	switch m.Type {
 	case "connection_init":
-		if c.initReceived {
-			failLegacy(c, CloseTooManyInits, "Too many initialisation requests")
-			return
+		if c.initialise(m) {
+			// subscriptions-transport-ws sends the first ka right after the ack.
+			c.acknowledge(`{"type":"connection_ack"}`, `{"type":"ka"}`)
 		}
-		c.initReceived = true
-		payload, err := m.object()
-		if err != nil {
-			bad(err)
-			return
-		}
-		if err := c.authenticate(payload); err != nil {
-			failLegacy(c, CloseForbidden, refusal(err))
-			return
-		}
-		// subscriptions-transport-ws sends the first ka right after the ack.
-		c.acknowledge(`{"type":"connection_ack"}`, `{"type":"ka"}`)
 
 	case "start":
-		id, err := m.id()
-		if err != nil {
-			bad(err)
-			return
-		}
-		params, err := m.params()
+		id, params, err := m.operation()
 		if err != nil {
 			bad(err)
 			return
