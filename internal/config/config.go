@@ -10,6 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/essaylab/teacher-bff/internal/upstream"
 )
 
 // Environments.
@@ -64,11 +68,17 @@ type Config struct {
 	// operations in it may run.
 	TrustedDocuments string // BFF_TRUSTED_DOCUMENTS
 
-	// Limits on one request; zero means the built-in default.
+	// Limits on one request, each 1 or more.
 	MaxBodyBytes  int // BFF_MAX_BODY_BYTES
 	MaxDepth      int // BFF_MAX_DEPTH
 	MaxComplexity int // BFF_MAX_COMPLEXITY
 	MaxAliases    int // BFF_MAX_ALIASES
+
+	// ClassCacheTTL is how long a class CMS reported for a batch is reused;
+	// ClassCacheMissTTL how long its "no class" answer is (a batch's class
+	// appears once its students are matched, so that answer must not last).
+	ClassCacheTTL     time.Duration // BFF_CLASS_CACHE_TTL
+	ClassCacheMissTTL time.Duration // BFF_CLASS_CACHE_MISS_TTL
 
 	// RateLimit is how many requests one teacher may make per minute.
 	RateLimit int // BFF_RATE_LIMIT
@@ -106,7 +116,7 @@ var Settings = []Setting{
 	{Name: "BFF_TRUST_GATEWAY_HEADERS", Default: "false", Help: "accept X-User-ID / X-Org-ID from the API gateway instead of a token"},
 	{Name: "BFF_REDIS_URL", Secret: true, Help: "Redis carrying RAS's batch events (`redis://host:6379/0`); unset: in-process events (demo only)"},
 	{Name: "BFF_ALLOWED_ORIGINS", Help: "comma-separated browser origins allowed to subscribe and call cross-origin (e.g. `https://app.example.com`)"},
-	{Name: "BFF_ENV", Default: Development, Help: "`development` or `production` (production turns off introspection, the playground and field suggestions)"},
+	{Name: "BFF_ENV", Default: Production, Help: "`production` or `development` (production turns off introspection, the playground and field suggestions); with `-demo` the default is `development`"},
 	{Name: "BFF_INTROSPECTION", Help: "serve introspection and the playground (default: on in development and the demo, off in production)"},
 	{Name: "BFF_TRUSTED_DOCUMENTS", Help: "directory of the frontend's .graphql operations; when set, only those may run (by hash or exact text)"},
 	{Name: "BFF_SHUTDOWN_TIMEOUT", Default: "20s", Help: "how long in-flight operations may finish after SIGTERM"},
@@ -116,38 +126,52 @@ var Settings = []Setting{
 	{Name: "BFF_MAX_DEPTH", Default: "10", Help: "deepest field nesting of an operation (introspection has its own bound)"},
 	{Name: "BFF_MAX_COMPLEXITY", Default: "5000", Help: "highest cost of an operation: a field costs 1, a list its `limit` (essays: 50) times its children"},
 	{Name: "BFF_MAX_ALIASES", Default: "30", Help: "most aliases in one operation"},
-	{Name: "BFF_RATE_LIMIT", Default: "600", Help: "requests one teacher may make per minute (429 with Retry-After past it); 0 turns it off"},
+	{Name: "BFF_RATE_LIMIT", Default: "600", Help: "operations one teacher may run per minute, over every transport (HTTP: 429 with Retry-After past it; WebSocket: a `RATE_LIMITED` error for the operation); shared by all replicas through `BFF_REDIS_URL`, else per process; 0 turns it off"},
+	{Name: "BFF_CLASS_CACHE_TTL", Default: "5m", Help: "how long a batch's class, as CMS reported it, is reused (Go duration)"},
+	{Name: "BFF_CLASS_CACHE_MISS_TTL", Default: "10s", Help: "how long CMS's answer \"no class for this batch\" is reused (Go duration); a batch event for the batch drops both at once"},
 }
 
 // Load reads the configuration from lookup (os.LookupEnv in main). With
 // demo set, the upstream and secret settings are filled in by the caller
 // later, so their absence is not an error.
+//
+// Outside the demo BFF_ENV defaults to production: development (with
+// introspection, the playground and field suggestions) must be asked for.
 func Load(lookup func(string) (string, bool), demo bool) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		ListenAddr:       r.str("BFF_LISTEN_ADDR"),
-		MetricsAddr:      r.str("BFF_METRICS_ADDR"),
-		OTLPEndpoint:     r.str("BFF_OTLP_ENDPOINT"),
-		PprofAddr:        r.str("BFF_PPROF_ADDR"),
-		RASURL:           r.str("BFF_RAS_URL"),
-		CMSURL:           r.str("BFF_CMS_URL"),
-		EntitlementsURL:  r.str("BFF_ENTITLEMENTS_URL"),
-		InternalAPIKey:   r.str("BFF_INTERNAL_API_KEY"),
-		ServiceID:        r.str("BFF_SERVICE_ID"),
-		UpstreamTimeout:  r.duration("BFF_UPSTREAM_TIMEOUT"),
-		JWTSecret:        r.str("BFF_JWT_SECRET"),
-		JWTAudience:      r.str("BFF_JWT_AUDIENCE"),
-		JWTIssuer:        r.str("BFF_JWT_ISSUER"),
-		JWTOrgClaim:      r.str("BFF_JWT_ORG_CLAIM"),
-		TrustGateway:     r.boolean("BFF_TRUST_GATEWAY_HEADERS"),
-		Env:              r.str("BFF_ENV"),
-		RedisURL:         r.str("BFF_REDIS_URL"),
-		AllowedOrigins:   r.list("BFF_ALLOWED_ORIGINS"),
-		ShutdownTimeout:  r.duration("BFF_SHUTDOWN_TIMEOUT"),
-		DrainDelay:       r.optionalDuration("BFF_DRAIN_DELAY"),
-		LogLevel:         r.str("BFF_LOG_LEVEL"),
-		RateLimit:        r.integer("BFF_RATE_LIMIT"),
-		TrustedDocuments: r.str("BFF_TRUSTED_DOCUMENTS"),
+		ListenAddr:        r.str("BFF_LISTEN_ADDR"),
+		MetricsAddr:       r.str("BFF_METRICS_ADDR"),
+		OTLPEndpoint:      r.str("BFF_OTLP_ENDPOINT"),
+		PprofAddr:         r.str("BFF_PPROF_ADDR"),
+		RASURL:            r.str("BFF_RAS_URL"),
+		CMSURL:            r.str("BFF_CMS_URL"),
+		EntitlementsURL:   r.str("BFF_ENTITLEMENTS_URL"),
+		InternalAPIKey:    r.str("BFF_INTERNAL_API_KEY"),
+		ServiceID:         r.str("BFF_SERVICE_ID"),
+		UpstreamTimeout:   r.duration("BFF_UPSTREAM_TIMEOUT"),
+		JWTSecret:         r.str("BFF_JWT_SECRET"),
+		JWTAudience:       r.str("BFF_JWT_AUDIENCE"),
+		JWTIssuer:         r.str("BFF_JWT_ISSUER"),
+		JWTOrgClaim:       r.str("BFF_JWT_ORG_CLAIM"),
+		TrustGateway:      r.boolean("BFF_TRUST_GATEWAY_HEADERS"),
+		Env:               r.str("BFF_ENV"),
+		RedisURL:          r.str("BFF_REDIS_URL"),
+		AllowedOrigins:    r.list("BFF_ALLOWED_ORIGINS"),
+		ShutdownTimeout:   r.duration("BFF_SHUTDOWN_TIMEOUT"),
+		DrainDelay:        r.optionalDuration("BFF_DRAIN_DELAY"),
+		LogLevel:          r.str("BFF_LOG_LEVEL"),
+		RateLimit:         r.integer("BFF_RATE_LIMIT"),
+		TrustedDocuments:  r.str("BFF_TRUSTED_DOCUMENTS"),
+		MaxBodyBytes:      r.positive("BFF_MAX_BODY_BYTES"),
+		MaxDepth:          r.positive("BFF_MAX_DEPTH"),
+		MaxComplexity:     r.positive("BFF_MAX_COMPLEXITY"),
+		MaxAliases:        r.positive("BFF_MAX_ALIASES"),
+		ClassCacheTTL:     r.duration("BFF_CLASS_CACHE_TTL"),
+		ClassCacheMissTTL: r.duration("BFF_CLASS_CACHE_MISS_TTL"),
+	}
+	if demo && r.raw("BFF_ENV") == "" {
+		c.Env = Development
 	}
 	if !demo {
 		var missing []string
@@ -168,8 +192,21 @@ func Load(lookup func(string) (string, bool), demo bool) (Config, error) {
 	default:
 		r.errs = append(r.errs, fmt.Errorf("BFF_LOG_LEVEL must be debug, info, warn or error, got %q", c.LogLevel))
 	}
-	if c.UpstreamTimeout <= 0 || c.ShutdownTimeout <= 0 {
-		r.errs = append(r.errs, errors.New("BFF_UPSTREAM_TIMEOUT and BFF_SHUTDOWN_TIMEOUT must be positive"))
+	for name, raw := range map[string]string{
+		"BFF_RAS_URL": c.RASURL, "BFF_CMS_URL": c.CMSURL, "BFF_ENTITLEMENTS_URL": c.EntitlementsURL,
+	} {
+		if raw == "" {
+			continue // reported as missing (or filled in by the demo)
+		}
+		if err := upstream.CheckBaseURL(raw); err != nil {
+			r.errs = append(r.errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			// The URL may carry a password: say what is wrong, not what it is.
+			r.errs = append(r.errs, errors.New("BFF_REDIS_URL is not a valid URL like redis://host:6379/0 (rediss:// for TLS)"))
+		}
 	}
 	c.Introspection = !c.Production()
 	if r.raw("BFF_INTROSPECTION") != "" {
@@ -226,20 +263,41 @@ func (r *reader) list(name string) []string {
 	return out
 }
 
+// optionalDuration reads a duration of 0 or more; unset is 0.
 func (r *reader) optionalDuration(name string) time.Duration {
-	if r.raw(name) == "" {
+	v := r.raw(name)
+	if v == "" {
 		return 0
 	}
-	return r.duration(name)
-}
-
-func (r *reader) duration(name string) time.Duration {
-	v := r.str(name)
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a duration (e.g. 5s, 250ms)", name, v))
 	}
 	return d
+}
+
+// duration reads a Go duration that must be positive (a timeout or TTL of
+// zero would mean "fail at once" or "never reuse", never what is meant).
+func (r *reader) duration(name string) time.Duration {
+	v := r.str(name)
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a duration (e.g. 5s, 250ms)", name, v))
+	case d <= 0:
+		r.errs = append(r.errs, fmt.Errorf("%s: %q must be positive", name, v))
+	}
+	return d
+}
+
+// positive reads a whole number of 1 or more.
+func (r *reader) positive(name string) int {
+	v := r.str(name)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a whole number of 1 or more", name, v))
+	}
+	return n
 }
 
 func (r *reader) integer(name string) int {

@@ -42,28 +42,36 @@ type Env struct {
 type Option func(*config.Config, *app.Options)
 
 // Start runs a BFF over a fresh reference stack; both stop with the test.
+// It runs as BFF_ENV=development (introspection on), which tests of
+// production behaviour override with StartWith.
 func Start(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	return StartWith(t, nil, opts...)
+}
+
+// StartWith is Start with settings: environment variables (BFF_*) read
+// through config.Load as cmd/bff reads them, over the test defaults.
+func StartWith(t testing.TB, settings map[string]string, opts ...Option) *Env {
 	t.Helper()
 	stack, err := devstack.Start(devstack.Options{Now: Now, Seed: 1})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = stack.Close() })
 
+	vars := map[string]string{
+		"BFF_RAS_URL":          stack.RAS.URL,
+		"BFF_CMS_URL":          stack.CMS.URL,
+		"BFF_ENTITLEMENTS_URL": stack.Entitlements.URL,
+		"BFF_INTERNAL_API_KEY": devstack.DefaultAPIKey,
+		"BFF_JWT_SECRET":       Secret,
+		"BFF_UPSTREAM_TIMEOUT": "2s",
+		"BFF_ENV":              config.Development,
+	}
+	for k, v := range settings {
+		vars[k] = v
+	}
 	cfg, err := config.Load(func(name string) (string, bool) {
-		switch name {
-		case "BFF_RAS_URL":
-			return stack.RAS.URL, true
-		case "BFF_CMS_URL":
-			return stack.CMS.URL, true
-		case "BFF_ENTITLEMENTS_URL":
-			return stack.Entitlements.URL, true
-		case "BFF_INTERNAL_API_KEY":
-			return devstack.DefaultAPIKey, true
-		case "BFF_JWT_SECRET":
-			return Secret, true
-		case "BFF_UPSTREAM_TIMEOUT":
-			return "2s", true
-		}
-		return "", false
+		v, ok := vars[name]
+		return v, ok
 	}, false)
 	require.NoError(t, err)
 	o := app.Options{Logger: slog.New(slog.DiscardHandler)}

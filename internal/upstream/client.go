@@ -159,6 +159,14 @@ func New(service string, cfg Config) (*Client, error) {
 	}, nil
 }
 
+// CheckBaseURL reports what is wrong with raw as a service's base URL (nil
+// when New would accept it): configuration checks it up front, with every
+// other setting.
+func CheckBaseURL(raw string) error {
+	_, err := parseBaseURL(raw)
+	return err
+}
+
 func parseBaseURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	switch {
