@@ -100,13 +100,17 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	src := eventSource(rdb, o)
 	// Class names rarely change: dashboards and live updates share a cache
-	// of them rather than ask CMS every time.
-	classes := cms.NewCachedClient(cmsClient, 5*time.Minute, 10_000)
+	// of them rather than ask CMS every time. "No class" is kept briefly,
+	// and a batch's event drops what is kept about it.
+	classes := cms.NewCachedClient(cmsClient, cms.CacheOptions{
+		TTL: cfg.ClassCacheTTL, MissTTL: cfg.ClassCacheMissTTL, Size: cms.DefaultClassInfoSize,
+	})
 	classes.OnLookup = func(hit bool) { a.Metrics.CacheLookup("class-info", hit) }
 	for _, s := range []string{upstream.ServiceRAS, upstream.ServiceCMS, upstream.ServiceEntitlements} {
 		a.Metrics.Circuit(s, "closed")
 	}
-	a.Hub = events.NewHub(src, events.HubOptions{Logger: o.Logger})
+	a.Hub = events.NewHub(src, events.HubOptions{Logger: o.Logger,
+		OnUpdate: func(u events.Update) { classes.Forget(u.BatchID) }})
 	a.Metrics.Hub(a.Hub.Stats)
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", a.Metrics.Handler())

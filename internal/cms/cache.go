@@ -10,11 +10,25 @@ import (
 
 // Cache defaults: a class's name almost never changes once batches are in
 // it, so five minutes of staleness is invisible, while 10k entries (a few
-// MB) hold every batch the active teachers of a school term look at.
+// MB) hold every batch the active teachers of a school term look at. "No
+// class" is another matter: a batch gets its class once CMS has matched its
+// students, and the dashboard must show it soon after, so that answer is
+// kept for seconds.
 const (
-	DefaultClassInfoTTL  = 5 * time.Minute
-	DefaultClassInfoSize = 10_000
+	DefaultClassInfoTTL     = 5 * time.Minute
+	DefaultClassInfoMissTTL = 10 * time.Second
+	DefaultClassInfoSize    = 10_000
 )
+
+// CacheOptions size a class-info cache; zero fields take the defaults.
+type CacheOptions struct {
+	// TTL is how long a class CMS reported is reused.
+	TTL time.Duration
+	// MissTTL is how long CMS's "no class" (null) answer is reused.
+	MissTTL time.Duration
+	// Size is the most batch ids kept (least recently used out first).
+	Size int
+}
 
 // ClassInfoSource is what the cache sits in front of: *Client, or another
 // cache layer.
@@ -24,9 +38,10 @@ type ClassInfoSource interface {
 
 // CachedClassInfo remembers class-info answers per batch id for a while.
 //
-// It keeps "CMS knows no class" (a nil value) too: guest batches are
-// asked about on every dashboard, and their answer is as stable as a
-// class's. Sharing one cache between teachers is safe: an entry is a fact
+// It keeps "CMS knows no class" (a nil value) too, for MissTTL only: guest
+// batches are asked about on every dashboard, but a batch whose students
+// are not matched yet gets its class later, and must show it soon. A batch
+// event drops what is kept about its batch (Forget). Sharing one cache between teachers is safe: an entry is a fact
 // about a batch, the same whoever asks, and the BFF only asks about batches
 // it has already shown to belong to the caller.
 //
@@ -39,6 +54,7 @@ type ClassInfoSource interface {
 type CachedClassInfo struct {
 	next    ClassInfoSource
 	ttl     time.Duration
+	missTTL time.Duration
 	entries *lru.Cache[string, classEntry]
 	now     func() time.Time // time.Now; tests move it
 
@@ -55,22 +71,28 @@ type classEntry struct {
 	expires time.Time
 }
 
-// NewCachedClassInfo caches next's answers for ttl, at most size batch ids
-// (least recently used out first). ttl <= 0 and size <= 0 mean the
-// defaults.
-func NewCachedClassInfo(next ClassInfoSource, ttl time.Duration, size int) *CachedClassInfo {
-	if ttl <= 0 {
-		ttl = DefaultClassInfoTTL
+// NewCachedClassInfo caches next's answers as o says; values <= 0 in o
+// mean the defaults.
+func NewCachedClassInfo(next ClassInfoSource, o CacheOptions) *CachedClassInfo {
+	if o.TTL <= 0 {
+		o.TTL = DefaultClassInfoTTL
 	}
-	if size <= 0 {
-		size = DefaultClassInfoSize
+	if o.MissTTL <= 0 {
+		o.MissTTL = DefaultClassInfoMissTTL
 	}
-	entries, err := lru.New[string, classEntry](size)
+	if o.Size <= 0 {
+		o.Size = DefaultClassInfoSize
+	}
+	entries, err := lru.New[string, classEntry](o.Size)
 	if err != nil {
 		panic(err) // only for size <= 0, excluded above
 	}
-	return &CachedClassInfo{next: next, ttl: ttl, entries: entries, now: time.Now}
+	return &CachedClassInfo{next: next, ttl: o.TTL, missTTL: o.MissTTL, entries: entries, now: time.Now}
 }
+
+// Forget drops what the cache holds about a batch, so the next lookup asks
+// CMS. A batch event calls it: whatever changed, the class may have too.
+func (c *CachedClassInfo) Forget(batchID string) { c.entries.Remove(batchID) }
 
 // ClassInfo answers what it has fresh and asks next only for the rest, in
 // one call. As with Client.ClassInfo, the map has every given id as a key
@@ -102,13 +124,17 @@ func (c *CachedClassInfo) ClassInfo(ctx context.Context, batchIDs []string) (map
 	if err != nil {
 		return nil, err
 	}
-	expires := c.now().Add(c.ttl)
+	now = c.now()
 	for _, id := range missing {
 		info, ok := got[id]
 		if !ok {
 			continue // not answered: neither cached nor guessed
 		}
-		c.entries.Add(id, classEntry{info: clone(info), expires: expires})
+		ttl := c.ttl
+		if info == nil {
+			ttl = c.missTTL
+		}
+		c.entries.Add(id, classEntry{info: clone(info), expires: now.Add(ttl)})
 		out[id] = info
 	}
 	return out, nil
@@ -148,10 +174,9 @@ type CachedClient struct {
 	client *Client
 }
 
-// NewCachedClient caches client's class info (ttl and size as in
-// NewCachedClassInfo).
-func NewCachedClient(client *Client, ttl time.Duration, size int) *CachedClient {
-	return &CachedClient{CachedClassInfo: NewCachedClassInfo(client, ttl, size), client: client}
+// NewCachedClient caches client's class info (o as in NewCachedClassInfo).
+func NewCachedClient(client *Client, o CacheOptions) *CachedClient {
+	return &CachedClient{CachedClassInfo: NewCachedClassInfo(client, o), client: client}
 }
 
 // ValidationStatus is never cached: it changes as teachers confirm

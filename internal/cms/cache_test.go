@@ -64,15 +64,15 @@ func (c *clock) Now() time.Time { return c.now }
 
 func bid(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
 
-// newCached serves classes from a fake CMS behind a cache of ttl and size
-// on a hand-moved clock.
-func newCached(t *testing.T, ttl time.Duration, size int) (*CachedClient, *fakeCMS, *clock) {
+// newCached serves classes from a fake CMS behind a cache sized by o on a
+// hand-moved clock.
+func newCached(t *testing.T, o CacheOptions) (*CachedClient, *fakeCMS, *clock) {
 	t.Helper()
 	f := &fakeCMS{asked: map[string][][]string{}, classes: map[string]string{
 		bid(1): "SA22A", bid(2): "SA22B", bid(3): "NA23", bid(4): "TE21",
 	}}
 	s := upstreamtest.NewServer(t, f)
-	c := NewCachedClient(upstreamtest.NewClient(t, s, New), ttl, size)
+	c := NewCachedClient(upstreamtest.NewClient(t, s, New), o)
 	clk := &clock{now: time.Date(2025, 12, 10, 9, 0, 0, 0, time.UTC)}
 	c.now = clk.Now
 	return c, f, clk
@@ -95,6 +95,7 @@ func names(m map[string]*ClassInfo) map[string]string {
 type step struct {
 	ids, asked []string
 	advance    time.Duration
+	forget     []string // ids to Forget before the lookup
 }
 
 func TestClassInfoCache(t *testing.T) {
@@ -112,15 +113,21 @@ func TestClassInfoCache(t *testing.T) {
 			{ids: []string{bid(1), bid(2)}, asked: []string{bid(1), bid(2)}},
 			{ids: []string{bid(3), bid(1), bid(4), bid(2)}, asked: []string{bid(3), bid(4)}},
 		}},
-		{name: "no class is cached too", steps: []step{
+		{name: "no class is cached too, for the miss TTL", steps: []step{
 			{ids: []string{guest, bid(1)}, asked: []string{guest, bid(1)}},
-			{ids: []string{guest}},
+			{ids: []string{guest}, advance: 9 * time.Second},
+			{ids: []string{guest, bid(1)}, asked: []string{guest}, advance: 2 * time.Second},
 		}},
 		{name: "expired entries are asked again", steps: []step{
 			{ids: []string{bid(1), guest}, asked: []string{bid(1), guest}},
 			{ids: []string{bid(2)}, asked: []string{bid(2)}, advance: 3 * time.Minute},
 			{ids: []string{bid(1), bid(2), guest}, asked: []string{bid(1), guest}, advance: 3 * time.Minute},
 			{ids: []string{bid(1), bid(2), guest}},
+		}},
+		{name: "forgotten entries are asked again at once", steps: []step{
+			{ids: []string{bid(1), bid(2), guest}, asked: []string{bid(1), bid(2), guest}},
+			{forget: []string{bid(2), guest}},
+			{ids: []string{bid(1), bid(2), guest}, asked: []string{bid(2), guest}},
 		}},
 		{name: "size bound: least recently used goes first", size: 2, steps: []step{
 			{ids: []string{bid(1)}, asked: []string{bid(1)}},
@@ -134,10 +141,13 @@ func TestClassInfoCache(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, f, clk := newCached(t, 5*time.Minute, tt.size)
+			c, f, clk := newCached(t, CacheOptions{TTL: 5 * time.Minute, MissTTL: 10 * time.Second, Size: tt.size})
 			var wantAsked [][]string
 			for i, st := range tt.steps {
 				clk.now = clk.now.Add(st.advance)
+				for _, id := range st.forget {
+					c.Forget(id)
+				}
 				got, err := c.ClassInfo(context.Background(), st.ids)
 				if err != nil {
 					t.Fatalf("step %d: %v", i, err)
@@ -161,7 +171,7 @@ func TestClassInfoCache(t *testing.T) {
 }
 
 func TestValidationStatusIsNeverCached(t *testing.T) {
-	c, f, _ := newCached(t, 0, 0)
+	c, f, _ := newCached(t, CacheOptions{})
 	for range 3 {
 		got, err := c.ValidationStatus(context.Background(), []string{bid(1)})
 		if err != nil || got[bid(1)] == nil || got[bid(1)].BatchID != bid(1) {
@@ -188,7 +198,7 @@ func TestClassInfoCacheErrors(t *testing.T) {
 		}
 		ok.ServeHTTP(w, r)
 	}))
-	c := NewCachedClient(upstreamtest.NewClient(t, s, New), 0, 0)
+	c := NewCachedClient(upstreamtest.NewClient(t, s, New), CacheOptions{})
 	if _, err := c.ClassInfo(context.Background(), []string{bid(1)}); err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +227,7 @@ func TestClassInfoCacheErrors(t *testing.T) {
 }
 
 func TestClassInfoCacheCountsAndCopies(t *testing.T) {
-	c, _, _ := newCached(t, 0, 0)
+	c, _, _ := newCached(t, CacheOptions{})
 	var hooked []bool
 	c.OnLookup = func(hit bool) { hooked = append(hooked, hit) }
 

@@ -22,6 +22,10 @@ const malformedLogEvery = time.Second
 type HubOptions struct {
 	Buffer int // max distinct batches pending per subscriber, default DefaultBuffer
 	Logger *slog.Logger
+	// OnUpdate, when set, is told of every update received, once, before
+	// it is offered to subscribers (caches drop what they hold about the
+	// batch). It runs on the source's delivery goroutine: it must not block.
+	OnUpdate func(Update)
 }
 
 // Stats is a snapshot of a Hub's gauges and counters.
@@ -46,9 +50,10 @@ type Stats struct {
 // per subscriber or per message; the source's delivery goroutine does the
 // fan-out.
 type Hub struct {
-	src    Source
-	buffer int
-	log    *slog.Logger
+	src      Source
+	buffer   int
+	log      *slog.Logger
+	onUpdate func(Update)
 
 	// ctx is cancelled by Close so that Watch calls in flight give up.
 	ctx    context.Context
@@ -90,6 +95,7 @@ func NewHub(src Source, opts HubOptions) *Hub {
 		src:      src,
 		buffer:   opts.Buffer,
 		log:      opts.Logger,
+		onUpdate: opts.OnUpdate,
 		ctx:      ctx,
 		cancel:   cancel,
 		teachers: map[string]*teacher{},
@@ -228,6 +234,9 @@ func (h *Hub) deliver(t *teacher, msg []byte) {
 	if !ok {
 		h.ignored.Add(1)
 		return
+	}
+	if h.onUpdate != nil {
+		h.onUpdate(u)
 	}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
