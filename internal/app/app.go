@@ -124,6 +124,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		health.Check{Name: upstream.ServiceEntitlements, Probe: entClient.Healthy},
 		health.Check{Name: "events", Probe: a.Hub.Healthy},
 	)
+	a.Metrics.Readiness(a.Health.Ready)
+	a.Metrics.EventSource(a.Hub.Healthy)
 
 	schema := graph.NewSchema(graph.Deps{
 		RAS:     rasClient,
@@ -154,6 +156,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Playground:        devMode,
 		PlaygroundHeaders: o.PlaygroundHeaders,
 		AllowedOrigins:    cfg.AllowedOrigins,
+		AllowLocalOrigins: o.Demo && len(cfg.AllowedOrigins) == 0,
 		APQ:               persistedQueries(rdb, o.Logger),
 		Trusted:           trusted,
 		HideSuggestions:   cfg.Production(),

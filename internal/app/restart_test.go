@@ -87,6 +87,7 @@ func TestLiveResumesAfterRedisRestart(t *testing.T) {
 	env.App.Health.ProbeOnce(context.Background())
 	ready, _ := env.App.Health.Ready()
 	require.True(t, ready, "ready before the outage")
+	assertUp(t, env, 1)
 
 	rs.stop()
 	require.Eventually(t, func() bool { return env.App.Hub.Healthy(context.Background()) != nil },
@@ -97,6 +98,8 @@ func TestLiveResumesAfterRedisRestart(t *testing.T) {
 	for _, s := range statuses {
 		assert.Equal(t, s.Name != "events", s.Healthy, "only the event source is down: %+v", s)
 	}
+	assertUp(t, env, 0)
+	assert.Contains(t, scrape(t, env), `bff_readiness_check_up{check="ras"} 1`, "the upstreams stay up")
 
 	rs.start()
 	waitWatching(t, rdb, devstack.TeacherWithOrg, 1)
@@ -106,8 +109,19 @@ func TestLiveResumesAfterRedisRestart(t *testing.T) {
 	env.App.Health.ProbeOnce(context.Background())
 	ready, _ = env.App.Health.Ready()
 	assert.True(t, ready, "ready again once resubscribed")
+	assertUp(t, env, 1)
 
 	advance(t, env, events.NewRedisPublisher(rdb), b.ID)
 	got := decodeNext(t, c.Expect("next")).BatchStatusChanged
 	assert.Equal(t, b.ID, got.ID, "the subscription survived the restart")
+}
+
+// assertUp checks the gauges the alerts on the event source and on
+// readiness read: all three are v.
+func assertUp(t *testing.T, env *testenv.Env, v int) {
+	t.Helper()
+	m := scrape(t, env)
+	for _, name := range []string{"bff_event_source_up", "bff_ready", `bff_readiness_check_up{check="events"}`} {
+		assert.Contains(t, m, fmt.Sprintf("\n%s %d\n", name, v))
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/essaylab/teacher-bff/internal/events"
+	"github.com/essaylab/teacher-bff/internal/health"
 	"github.com/essaylab/teacher-bff/internal/upstream"
 )
 
@@ -219,5 +220,60 @@ func (c *dropCollector) Collect(ch chan<- prometheus.Metric) {
 		"overflow":  s.Overflow,
 	} {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.CounterValue, float64(v), reason)
+	}
+}
+
+// Readiness exports what /readyz answers, read at scrape time: bff_ready (1
+// ready, 0 not: a dependency failed its last probe, or the process is
+// draining) and bff_readiness_check_up{check} (1 when that dependency passed
+// its last background probe). Operators alert on a replica that stays not
+// ready, and the check label says which dependency is at fault.
+func (m *Metrics) Readiness(ready func() (bool, []health.Status)) {
+	if m == nil {
+		return
+	}
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "bff_ready", Help: "1 when /readyz answers 200, 0 when it answers 503 (a dependency is down, or the replica is draining).",
+	}, func() float64 {
+		ok, _ := ready()
+		return boolValue(ok)
+	}))
+	m.reg.MustRegister(&readinessCollector{
+		desc:  prometheus.NewDesc("bff_readiness_check_up", "1 when the dependency passed its last readiness probe (every 5s), by check.", []string{"check"}, nil),
+		ready: ready,
+	})
+}
+
+// EventSource exports bff_event_source_up: 1 while the event source
+// (Redis pub/sub) is connected and subscribed to every watched channel,
+// read at scrape time from healthy, which must answer from memory.
+func (m *Metrics) EventSource(healthy func(context.Context) error) {
+	if m == nil {
+		return
+	}
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "bff_event_source_up", Help: "1 while the batch event source (Redis pub/sub) is connected and subscribed, 0 during an outage.",
+	}, func() float64 { return boolValue(healthy(context.Background()) == nil) }))
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// readinessCollector reports each readiness check under one metric.
+type readinessCollector struct {
+	desc  *prometheus.Desc
+	ready func() (bool, []health.Status)
+}
+
+func (c *readinessCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *readinessCollector) Collect(ch chan<- prometheus.Metric) {
+	_, statuses := c.ready()
+	for _, s := range statuses {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, boolValue(s.Healthy), s.Name)
 	}
 }
