@@ -53,8 +53,9 @@ func expiry(ctx context.Context) time.Time {
 
 // originChecker allows requests without an Origin header (not from a
 // browser, so not a cross-site request) and browser requests from the
-// allowed origins only. There is no "allow all".
-func originChecker(allowed []string) func(*http.Request) bool {
+// allowed origins only (and, with local set, the local development
+// origins: see isLocalOrigin). There is no "allow all".
+func originChecker(allowed []string, local bool) func(*http.Request) bool {
 	set := make(map[string]bool, len(allowed))
 	for _, o := range allowed {
 		set[normalizeOrigin(o)] = true
@@ -64,8 +65,24 @@ func originChecker(allowed []string) func(*http.Request) bool {
 		if origin == "" {
 			return true
 		}
-		return set[normalizeOrigin(origin)]
+		return set[normalizeOrigin(origin)] || (local && isLocalOrigin(origin))
 	}
+}
+
+// isLocalOrigin reports whether origin is a page served from this machine:
+// http or https on localhost, 127.0.0.1 or [::1], any port. Such a page can
+// only be opened by someone at this machine, which is what makes it safe to
+// allow in the demo (which listens on loopback).
+func isLocalOrigin(origin string) bool {
+	u, err := url.Parse(strings.TrimSpace(origin))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil || (u.Path != "" && u.Path != "/") {
+		return false
+	}
+	switch strings.ToLower(u.Hostname()) {
+	case "localhost", "127.0.0.1", "::1":
+		return true
+	}
+	return false
 }
 
 // normalizeOrigin lowercases scheme and host and drops a trailing slash, so

@@ -54,6 +54,11 @@ type Options struct {
 	// (and, cross-origin, send queries). Requests without an Origin header
 	// (not from a browser) are not subject to it.
 	AllowedOrigins []string
+	// AllowLocalOrigins also allows every local development origin:
+	// http(s)://localhost, 127.0.0.1 and [::1] on any port (a Vite or Next
+	// dev server calling the demo). Only the demo sets it, and only when
+	// BFF_ALLOWED_ORIGINS is empty.
+	AllowLocalOrigins bool
 	// Live is the transport tracker of the subscriptions; main ends them
 	// through it on shutdown.
 	Live *wstransport.Tracker
@@ -101,7 +106,7 @@ func New(o Options) http.Handler {
 
 	gql := newGraphQL(o)
 	r.With(
-		corsPolicy(o.AllowedOrigins),
+		corsPolicy(originChecker(o.AllowedOrigins, o.AllowLocalOrigins)),
 		csrf(o.Auth.TrustsGateway()),
 		authenticate(o.Auth, o.AllowAnonymous),
 		rateLimit(o.RateLimit, o.RateWindow),
@@ -118,7 +123,7 @@ func New(o Options) http.Handler {
 // newGraphQL builds gqlgen's handler with our transports and wiring.
 func newGraphQL(o Options) *handler.Server {
 	srv := handler.New(o.Schema)
-	origins := originChecker(o.AllowedOrigins)
+	origins := originChecker(o.AllowedOrigins, o.AllowLocalOrigins)
 	srv.AddTransport(wstransport.Websocket{Options: wstransport.Options{
 		Init:        wsInit(o.Auth),
 		KeepAlive:   o.KeepAlive,
