@@ -25,6 +25,9 @@ import (
 type demo struct {
 	stack *devstack.Stack
 	token string
+	// stableSecret is set when the token is signed with BFF_JWT_SECRET, so
+	// it outlives this process and more can be minted with `bff token`.
+	stableSecret bool
 	// events is the in-process bus the simulator publishes on; nil when the
 	// BFF subscribes to Redis (BFF_REDIS_URL), where the simulator publishes.
 	events events.Source
@@ -32,7 +35,8 @@ type demo struct {
 }
 
 // startDemo starts the reference upstreams on loopback and points cfg at
-// them, with a fresh JWT secret and a token for the demo teacher.
+// them, with a token for the demo teacher signed with BFF_JWT_SECRET when it
+// is set (so the token survives restarts), else with a fresh secret.
 func startDemo(ctx context.Context, cfg *config.Config, log *slog.Logger, latency time.Duration) (*demo, error) {
 	stack, err := devstack.Start(devstack.Options{})
 	if err != nil {
@@ -41,16 +45,19 @@ func startDemo(ctx context.Context, cfg *config.Config, log *slog.Logger, latenc
 	for _, s := range stack.Services() {
 		s.SetLatency(latency, latency/4)
 	}
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
-		stack.Close()
-		return nil, fmt.Errorf("demo: make jwt secret: %w", err)
+	stableSecret := cfg.JWTSecret != ""
+	if !stableSecret {
+		secret := make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			stack.Close()
+			return nil, fmt.Errorf("demo: make jwt secret: %w", err)
+		}
+		cfg.JWTSecret = hex.EncodeToString(secret)
 	}
 	cfg.RASURL = stack.RAS.URL
 	cfg.CMSURL = stack.CMS.URL
 	cfg.EntitlementsURL = stack.Entitlements.URL
 	cfg.InternalAPIKey = devstack.DefaultAPIKey
-	cfg.JWTSecret = hex.EncodeToString(secret)
 	if _, set := os.LookupEnv("BFF_LISTEN_ADDR"); !set {
 		// The demo lets anonymous callers load the schema: keep it on this
 		// machine unless told otherwise.
@@ -59,11 +66,8 @@ func startDemo(ctx context.Context, cfg *config.Config, log *slog.Logger, latenc
 	if _, set := os.LookupEnv("BFF_METRICS_ADDR"); !set {
 		cfg.MetricsAddr = "127.0.0.1:9101"
 	}
-	if len(cfg.AllowedOrigins) == 0 {
-		// The playground subscribes from the BFF's own origin.
-		_, port, _ := net.SplitHostPort(cfg.ListenAddr)
-		cfg.AllowedOrigins = []string{"http://127.0.0.1:" + port, "http://localhost:" + port}
-	}
+	// Without BFF_ALLOWED_ORIGINS, app allows the local development
+	// origins (the playground's own, a Vite or Next dev server's).
 
 	a, err := auth.New(auth.Config{Secret: []byte(cfg.JWTSecret), Audience: cfg.JWTAudience, Issuer: cfg.JWTIssuer, OrgClaim: cfg.JWTOrgClaim})
 	if err != nil {
@@ -75,7 +79,7 @@ func startDemo(ctx context.Context, cfg *config.Config, log *slog.Logger, latenc
 		stack.Close()
 		return nil, fmt.Errorf("demo: issue token: %w", err)
 	}
-	d := &demo{stack: stack, token: token}
+	d := &demo{stack: stack, token: token, stableSecret: stableSecret}
 
 	// Batches move through their lifecycle, and RAS's events reach the BFF
 	// the way they would in production: over Redis when it is configured.
@@ -119,9 +123,10 @@ func (d *demo) close() {
 	_ = d.stack.Close()
 }
 
-// printDemo tells the person who started the demo where to go.
-func printDemo(w io.Writer, addr, metricsAddr net.Addr, authorization string) {
-	host := hostOf(addr)
+// print tells the person who started the demo where to go, and how to get
+// more tokens.
+func (d *demo) print(w io.Writer, addr, metricsAddr net.Addr) {
+	host, authorization := hostOf(addr), "Bearer "+d.token
 	fmt.Fprintf(w, `
 Teacher BFF demo is ready.
 
@@ -138,6 +143,20 @@ Teacher BFF demo is ready.
       -d '{"query":"{ viewer { id credits { userBalance } batches(limit: 3) { totalCount nodes { title status class { name } } } } }"}'
 
 `, host, authorization, hostOf(metricsAddr))
+	if d.stableSecret {
+		fmt.Fprintf(w, `  The token is signed with BFF_JWT_SECRET and lasts 12 hours, across restarts.
+  Mint more (other teachers: %s, %s, %s; another lifetime):
+    go run ./cmd/bff token -sub %s -ttl 24h
+
+`, devstack.TeacherWithoutOrg, devstack.TeacherColleague, devstack.TeacherEmpty, devstack.TeacherWithoutOrg)
+		return
+	}
+	fmt.Fprint(w, `  The token is signed with a secret made for this run: it stops working when
+  the demo stops. For a token that survives restarts, and to mint more with
+  "go run ./cmd/bff token -sub teacher-2", set BFF_JWT_SECRET (32 bytes or more)
+  for both commands.
+
+`)
 }
 
 func hostOf(addr net.Addr) string {

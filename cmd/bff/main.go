@@ -2,6 +2,8 @@
 //
 //	go run ./cmd/bff -demo   # with the reference upstreams, in-process
 //	go run ./cmd/bff         # against the upstreams named by BFF_* variables
+//	go run ./cmd/bff -h      # the flags and every setting with its default
+//	go run ./cmd/bff token -sub teacher-1   # a development token (BFF_JWT_SECRET)
 package main
 
 import (
@@ -32,17 +34,20 @@ func main() {
 	}
 }
 
-// run serves until ctx is done (SIGINT or SIGTERM), then shuts down.
+// run serves until ctx is done (SIGINT or SIGTERM), then shuts down; or
+// runs the token command.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("bff", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	demo := flags.Bool("demo", false, "start the reference upstreams in-process and serve a ready-to-use playground")
-	demoLatency := flags.Duration("demo-latency", 0, "with -demo: added latency of every reference upstream call (e.g. 20ms)")
-	if err := flags.Parse(args); err != nil {
+	if len(args) > 0 && args[0] == "token" {
+		return runToken(args[1:], stdout, stderr)
+	}
+	cli, err := parseFlags(args, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
-
-	cfg, err := config.FromEnv(*demo)
+	cfg, err := config.FromEnv(cli.demo)
 	if err != nil {
 		return err
 	}
@@ -55,8 +60,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer func() { _ = stopTracing(context.WithoutCancel(ctx)) }()
 
 	opts := app.Options{Logger: log}
-	if *demo {
-		d, err := startDemo(ctx, &cfg, log, *demoLatency)
+	ready := func(net.Addr, net.Addr) {}
+	if cli.demo {
+		d, err := startDemo(ctx, &cfg, log, cli.demoLatency)
 		if err != nil {
 			return err
 		}
@@ -64,32 +70,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Demo = true
 		opts.PlaygroundHeaders = map[string]string{"Authorization": "Bearer " + d.token}
 		opts.Events = d.events
+		ready = func(addr, metricsAddr net.Addr) { d.print(stdout, addr, metricsAddr) }
 	}
 
-	if !*demo && cfg.RedisURL == "" {
+	if !cli.demo && cfg.RedisURL == "" {
 		log.Warn("BFF_REDIS_URL is not set: subscriptions will receive no batch events")
 	}
 	a, err := app.New(cfg, opts)
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg, a, log, func(addr, metricsAddr net.Addr) {
-		if *demo {
-			printDemo(stdout, addr, metricsAddr, opts.PlaygroundHeaders["Authorization"])
-		}
-	})
+	return serve(ctx, cfg, a, log, ready)
 }
 
 // serve runs the HTTP servers until ctx is done, then drains them.
 func serve(ctx context.Context, cfg config.Config, a *app.App, log *slog.Logger, ready func(addr, metricsAddr net.Addr)) error {
-	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	ln, err := listen("BFF_LISTEN_ADDR", cfg.ListenAddr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
+		return err
 	}
-	mln, err := net.Listen("tcp", cfg.MetricsAddr)
+	mln, err := listen("BFF_METRICS_ADDR", cfg.MetricsAddr)
 	if err != nil {
 		_ = ln.Close()
-		return fmt.Errorf("listen on %s (metrics): %w", cfg.MetricsAddr, err)
+		return err
 	}
 	srv := newHTTPServer(a.Handler, log)
 	metricsSrv := newHTTPServer(a.MetricsHandler, log)
@@ -137,6 +140,16 @@ func serve(ctx context.Context, cfg config.Config, a *app.App, log *slog.Logger,
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// listen opens addr, the value of setting; its error names the setting, so
+// "address already in use" says what to change.
+func listen(setting, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s=%s: %w (set %s to a free address)", setting, addr, err, setting)
+	}
+	return ln, nil
 }
 
 func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -37,47 +38,96 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// The demo starts with one command and tells where the playground is and
-// which header to use; a contract query answers with the reference data.
-// On SIGTERM: /readyz turns false while in-flight operations finish,
-// subscriptions get a going-away close, and run returns nil (exit 0).
-func TestDemoLifecycle(t *testing.T) {
-	t.Setenv("BFF_LISTEN_ADDR", "127.0.0.1:0")
-	t.Setenv("BFF_METRICS_ADDR", "127.0.0.1:0")
-	t.Setenv("BFF_PPROF_ADDR", "127.0.0.1:0")
-	t.Setenv("BFF_DRAIN_DELAY", "300ms")
-	t.Setenv("BFF_SHUTDOWN_TIMEOUT", "5s")
-	ctx, sigterm := context.WithCancel(context.Background())
-	defer sigterm()
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-demo", "-demo-latency", "800ms"}, &stdout, &stderr) }()
+// running is a run of the BFF in this process, started by startRun.
+type running struct {
+	base, authz, metricsURL string
+	stdout, stderr          *syncBuffer
+	sigterm                 context.CancelFunc
+	done                    chan error
+}
 
-	var base, authz, metricsURL string
+// startRun runs the BFF with args and waits for the demo's banner.
+func startRun(t *testing.T, args ...string) *running {
+	t.Helper()
+	ctx, sigterm := context.WithCancel(context.Background())
+	r := &running{stdout: &syncBuffer{}, stderr: &syncBuffer{}, sigterm: sigterm, done: make(chan error, 1)}
+	t.Cleanup(func() {
+		sigterm()
+		select {
+		case <-r.done:
+		case <-time.After(20 * time.Second):
+			t.Error("run did not return after SIGTERM")
+		}
+	})
+	go func() { r.done <- run(ctx, args, r.stdout, r.stderr) }()
 	require.Eventually(t, func() bool {
-		out := stdout.String()
+		out := r.stdout.String()
 		m := regexp.MustCompile(`Endpoint:\s+(http://\S+)/graphql`).FindStringSubmatch(out)
 		a := regexp.MustCompile(`"Authorization": "(Bearer [^"]+)"`).FindStringSubmatch(out)
 		mm := regexp.MustCompile(`Metrics:\s+(http://\S+)`).FindStringSubmatch(out)
 		if m == nil || a == nil || mm == nil {
 			return false
 		}
-		base, authz, metricsURL = m[1], a[1], mm[1]
+		r.base, r.authz, r.metricsURL = m[1], a[1], mm[1]
 		return true
-	}, 20*time.Second, 20*time.Millisecond, "the demo prints its endpoint and header; stderr: %s", &stderr)
+	}, 20*time.Second, 20*time.Millisecond, "the demo prints its endpoint and header; stderr: %s", r.stderr)
+	return r
+}
 
-	query := func(q string) (int, map[string]any) {
-		body, _ := json.Marshal(map[string]string{"query": q})
-		req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", authz)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		var out map[string]any
-		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
-		return resp.StatusCode, out
+// stop sends SIGTERM and returns run's result.
+func (r *running) stop() error {
+	r.sigterm()
+	select {
+	case err := <-r.done:
+		r.done <- err // for the cleanup
+		return err
+	case <-time.After(10 * time.Second):
+		return errors.New("run did not return after SIGTERM")
 	}
+}
+
+// query posts a GraphQL query with the Authorization header authz.
+func (r *running) query(t *testing.T, authz, q string) (int, map[string]any) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": q})
+	req, _ := http.NewRequest(http.MethodPost, r.base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", authz)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	return resp.StatusCode, out
+}
+
+// viewerID is the id a token's holder sees as viewer.
+func (r *running) viewerID(t *testing.T, authz string) any {
+	t.Helper()
+	code, out := r.query(t, authz, `{ viewer { id } }`)
+	require.Equal(t, http.StatusOK, code, "%v", out)
+	require.Nil(t, out["errors"])
+	return out["data"].(map[string]any)["viewer"].(map[string]any)["id"]
+}
+
+func demoEnv(t *testing.T) {
+	t.Setenv("BFF_LISTEN_ADDR", "127.0.0.1:0")
+	t.Setenv("BFF_METRICS_ADDR", "127.0.0.1:0")
+}
+
+// The demo starts with one command and tells where the playground is and
+// which header to use; a contract query answers with the reference data.
+// On SIGTERM: /readyz turns false while in-flight operations finish,
+// subscriptions get a going-away close, and run returns nil (exit 0).
+func TestDemoLifecycle(t *testing.T) {
+	demoEnv(t)
+	t.Setenv("BFF_PPROF_ADDR", "127.0.0.1:0")
+	t.Setenv("BFF_DRAIN_DELAY", "300ms")
+	t.Setenv("BFF_SHUTDOWN_TIMEOUT", "5s")
+	r := startRun(t, "-demo", "-demo-latency", "800ms")
+	base, authz, metricsURL, stderr := r.base, r.authz, r.metricsURL, r.stderr
+
+	query := func(q string) (int, map[string]any) { return r.query(t, authz, q) }
 	code, out := query(`{ viewer { id credits { userBalance } batches(limit: 2) { totalCount nodes { title } } } }`)
 	require.Equal(t, http.StatusOK, code)
 	assert.Nil(t, out["errors"])
@@ -92,6 +142,16 @@ func TestDemoLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "profiles are never on the API's port")
+
+	// A frontend on a local dev server may call the demo without a setting.
+	req, _ := http.NewRequest(http.MethodOptions, base+"/graphql", nil)
+	req.Header.Set("Origin", "http://localhost:5173")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, "http://localhost:5173", resp.Header.Get("Access-Control-Allow-Origin"))
 
 	// A subscription and an in-flight query (the upstreams take 800ms, longer than the drain delay).
 	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -113,7 +173,8 @@ func TestDemoLifecycle(t *testing.T) {
 	}()
 	time.Sleep(50 * time.Millisecond) // the query is waiting on RAS
 
-	sigterm()
+	stopped := make(chan error, 1)
+	go func() { stopped <- r.stop() }()
 	require.Eventually(t, func() bool {
 		resp, err := http.Get(base + "/readyz")
 		if err != nil {
@@ -131,10 +192,5 @@ func TestDemoLifecycle(t *testing.T) {
 			break
 		}
 	}
-	select {
-	case err := <-done:
-		assert.NoError(t, err, "a clean shutdown exits 0")
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return after SIGTERM")
-	}
+	assert.NoError(t, <-stopped, "a clean shutdown exits 0")
 }

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/pprof"
 	"time"
@@ -14,9 +12,9 @@ import (
 // BFF_PPROF_ADDR names one: profiles reveal internals and cost CPU, so they
 // never share the API's port. The returned function stops it.
 func servePprof(addr string, log *slog.Logger) (func(), error) {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := listen("BFF_PPROF_ADDR", addr)
 	if err != nil {
-		return nil, fmt.Errorf("listen on %s (pprof): %w", addr, err)
+		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
