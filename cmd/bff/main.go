@@ -22,6 +22,7 @@ import (
 
 	"github.com/essaylab/teacher-bff/internal/app"
 	"github.com/essaylab/teacher-bff/internal/config"
+	"github.com/essaylab/teacher-bff/internal/gctune"
 	"github.com/essaylab/teacher-bff/internal/tracing"
 )
 
@@ -52,6 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(cfg.LogLevel, stderr)
+	tuneGC(log)
 
 	stopTracing, err := tracing.Setup(ctx, cfg.OTLPEndpoint)
 	if err != nil {
@@ -170,4 +172,15 @@ func newLogger(level string, w io.Writer) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level)) // checked by config
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// tuneGC sets GOGC and GOMEMLIMIT where the environment does not (see
+// internal/gctune) and logs what is in force.
+func tuneGC(log *slog.Logger) {
+	s, err := gctune.Apply(gctune.Options{})
+	if err != nil {
+		log.Warn("no memory limit taken from the container", slog.Any("error", err))
+	}
+	log.Info("garbage collector", slog.Int("gogc", s.GCPercent), slog.String("gogc_from", s.GCPercentFrom),
+		slog.Int64("gomemlimit_bytes", s.MemoryLimit), slog.String("gomemlimit_from", s.MemoryLimitFrom))
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/cms"
 	"github.com/essaylab/teacher-bff/internal/config"
 	"github.com/essaylab/teacher-bff/internal/entitlements"
+	"github.com/essaylab/teacher-bff/internal/gctune"
 	"github.com/essaylab/teacher-bff/internal/loaders"
 	"github.com/essaylab/teacher-bff/internal/ras"
 	"github.com/essaylab/teacher-bff/internal/upstream"
@@ -55,6 +56,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// Every server the tool measures, the REST baseline too, runs with the
+	// collector settings cmd/bff runs with, so the ratios compare the code.
+	if _, err := gctune.Apply(gctune.Options{}); err != nil {
+		log.Warn("no memory limit taken from the container", slog.Any("error", err))
+	}
 
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
