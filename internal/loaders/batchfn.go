@@ -25,6 +25,11 @@ func chunked[V any](cfg Config, name string, size int, lookup func(context.Conte
 		defer cancel()
 
 		results := make([]*dataloader.Result[V], len(keys))
+		if len(keys) <= size {
+			// One chunk: no goroutine to start and wait for.
+			lookupChunk(ctx, lookup, keys, results)
+			return results
+		}
 		sem := make(chan struct{}, cfg.MaxParallel)
 		var wg sync.WaitGroup
 		for start := 0; start < len(keys); start += size {
@@ -35,23 +40,31 @@ func chunked[V any](cfg Config, name string, size int, lookup func(context.Conte
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				found, err := lookup(ctx, chunk)
-				if err != nil {
-					copy(out, errorResults[V](len(chunk), err))
-					return
-				}
-				for i, id := range chunk {
-					v, ok := found[id]
-					if !ok {
-						out[i] = &dataloader.Result[V]{Error: missingKeyError(id)}
-						continue
-					}
-					out[i] = &dataloader.Result[V]{Data: v}
-				}
+				lookupChunk(ctx, lookup, chunk, out)
 			}()
 		}
 		wg.Wait()
 		return results
+	}
+}
+
+// lookupChunk looks up one chunk of ids and answers each in out (of the
+// same length) with the value its own id maps to.
+func lookupChunk[V any](ctx context.Context, lookup func(context.Context, []string) (map[string]V, error), chunk []string, out []*dataloader.Result[V]) {
+	found, err := lookup(ctx, chunk)
+	if err != nil {
+		copy(out, errorResults[V](len(chunk), err))
+		return
+	}
+	results := make([]dataloader.Result[V], len(chunk))
+	for i, id := range chunk {
+		v, ok := found[id]
+		if !ok {
+			results[i].Error = missingKeyError(id)
+		} else {
+			results[i].Data = v
+		}
+		out[i] = &results[i]
 	}
 }
 

@@ -3,20 +3,38 @@ package loaders
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/graph-gophers/dataloader/v7"
 )
 
 // keyed is a loader by batch id. Keys that arrive one by one go through a
-// dataloader with a short wait; keys known together (the ids of all pages of
-// an operation) go through a one-off dataloader sized to them exactly, which
-// dispatches the moment the last key is in instead of waiting out a window.
-// Both share one cache, so a child that asks for a prefetched key finds it.
+// dataloader with a short wait. Keys known together (the ids of all pages of
+// an operation) are fetched at once in one round of their own, without a
+// window to wait out and without dataloader's per-key bookkeeping (a channel,
+// a thunk and a cache entry for each): a page's rows then find their values
+// in the round by id. A key is fetched by a round or by the dataloader,
+// never both.
 type keyed[V any] struct {
 	cfg   Config
 	fetch dataloader.BatchFunc[string, V]
 	cache dataloader.Cache[string, V]
 	main  *dataloader.Loader[string, V]
+
+	mu     sync.Mutex
+	rounds map[string]slot[V] // ids fetched by a round, and where
+}
+
+// round is one bulk fetch: results[i] answers the i-th id it was given, and
+// is set when done is closed.
+type round[V any] struct {
+	done    chan struct{}
+	results []*dataloader.Result[V]
+}
+
+type slot[V any] struct {
+	r *round[V]
+	i int
 }
 
 func newKeyed[V any](cfg Config, fetch dataloader.BatchFunc[string, V]) *keyed[V] {
@@ -33,35 +51,55 @@ func newKeyed[V any](cfg Config, fetch dataloader.BatchFunc[string, V]) *keyed[V
 	return k
 }
 
+// load returns the value of id: from the round fetching it, if one is, else
+// through the dataloader.
 func (k *keyed[V]) load(ctx context.Context, id string) (V, error) {
-	return k.main.Load(ctx, id)()
+	k.mu.Lock()
+	s, ok := k.rounds[id]
+	if ok {
+		k.mu.Unlock()
+		// The round's fetch has its own deadline (Config.BatchTimeout).
+		<-s.r.done
+		res := s.r.results[s.i]
+		return res.Data, res.Error
+	}
+	// Handed to the dataloader under the lock, so a prefetch that starts
+	// meanwhile finds id in its cache and does not fetch it again.
+	thunk := k.main.Load(ctx, id)
+	k.mu.Unlock()
+	return thunk()
 }
 
-// prefetch dispatches the ids not cached yet as one batch, now. The Loads
-// are made one after the other, not with LoadMany (which loads in
-// goroutines), so that every id is in the cache when prefetch returns.
+// prefetch fetches the ids that no round is fetching and the dataloader
+// has not cached, as one round, now. It does not wait for the answers.
 func (k *keyed[V]) prefetch(ctx context.Context, ids []string) {
 	if k.cfg.Disabled {
 		return
 	}
-	missing := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if _, ok := k.cache.Get(ctx, id); !ok {
-			missing = append(missing, id)
-		}
+	k.mu.Lock()
+	if k.rounds == nil {
+		k.rounds = make(map[string]slot[V], len(ids))
 	}
+	var missing []string
+	r := &round[V]{done: make(chan struct{})}
+	for _, id := range ids {
+		if _, ok := k.rounds[id]; ok {
+			continue
+		}
+		if _, ok := k.cache.Get(ctx, id); ok {
+			continue
+		}
+		k.rounds[id] = slot[V]{r: r, i: len(missing)}
+		missing = append(missing, id)
+	}
+	k.mu.Unlock()
 	if len(missing) == 0 {
 		return
 	}
-	once := dataloader.NewBatchedLoader(k.fetch,
-		dataloader.WithCache(k.cache),
-		dataloader.WithBatchCapacity[string, V](len(missing)),
-		// The capacity ends the batch; the wait is only a backstop.
-		dataloader.WithWait[string, V](k.cfg.Wait),
-		dataloader.WithInputCapacity[string, V](len(missing)))
-	for _, id := range missing {
-		once.Load(ctx, id)
-	}
+	go func() {
+		defer close(r.done)
+		r.results = k.fetch(ctx, missing)
+	}()
 }
 
 // errorResults answers every key with err.

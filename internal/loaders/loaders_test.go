@@ -288,3 +288,25 @@ func TestKnownKeysDoNotWaitOutTheWindow(t *testing.T) {
 	assert.Equal(t, 1, f.stack.CMS.Count("class-info"))
 	assert.Equal(t, 1, f.stack.CMS.Count("validation-status"))
 }
+
+// A key is fetched once, whichever path asked first: a key loaded one by one
+// is not fetched again by a later page's round, and a page's keys are not
+// fetched again when loaded one by one.
+func TestRoundAndLoaderNeverFetchAKeyTwice(t *testing.T) {
+	f := newFixture(t, loaders.Config{})
+	ctx := loaders.With(context.Background(), f.factory.New(1))
+	ids := f.ids(t, devstack.TeacherWithOrg, 6)
+
+	_, err := loaders.Class(ctx, ids[0]) // one by one, before the page
+	require.NoError(t, err)
+	loaders.PageLoaded(ctx, ids)
+	for _, id := range ids {
+		_, err := loaders.Class(ctx, id)
+		require.NoError(t, err)
+	}
+
+	calls := requestedIDs(f.stack.CMS, "class-info")
+	require.Len(t, calls, 2)
+	assert.Equal(t, []string{ids[0]}, calls[0])
+	assert.ElementsMatch(t, ids[1:], calls[1], "the page's round leaves out the key already loaded")
+}
