@@ -1,6 +1,8 @@
-// Package gqlerr turns the errors of resolvers and upstream clients into the
-// GraphQL errors clients see: a safe message and an `extensions.code` from a
-// closed list, plus the request's correlation id. Whatever the underlying
+// Package gqlerr holds every GraphQL error a client can see: the closed list
+// of extensions.code values (codes.go), the one constructor of errors made
+// outside resolvers (New), and the presenter that turns the errors of
+// resolvers and upstream clients into a safe message with a code, plus the
+// request's correlation id. Whatever the underlying
 // error says (upstream URLs, upstream messages, stack traces) stays in the
 // logs.
 package gqlerr
@@ -20,17 +22,6 @@ import (
 	"github.com/essaylab/teacher-bff/internal/upstream"
 )
 
-// The codes a client can see in extensions.code, besides the parse and
-// validation codes of the GraphQL layer itself.
-const (
-	CodeUnauthenticated     = "UNAUTHENTICATED"
-	CodeBadUserInput        = "BAD_USER_INPUT"
-	CodeUpstreamUnavailable = "UPSTREAM_UNAVAILABLE"
-	CodeUpstreamTimeout     = "UPSTREAM_TIMEOUT"
-	CodeUpstreamError       = "UPSTREAM_ERROR"
-	CodeInternal            = "INTERNAL_SERVER_ERROR"
-)
-
 // inputError is an error whose message is written for the client.
 type inputError struct{ msg string }
 
@@ -44,7 +35,7 @@ func BadInput(format string, args ...any) error {
 
 // Classify returns the client-facing code, message and upstream service (""
 // when none) for err.
-func Classify(err error) (code, message, service string) {
+func Classify(err error) (code Code, message, service string) {
 	var in *inputError
 	var up *upstream.Error
 	switch {
@@ -84,13 +75,13 @@ func Presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if code == CodeInternal || service != "" {
 			log.LogAttrs(ctx, levelFor(code), "operation error",
 				slog.String("correlation_id", correlation.FromContext(ctx)),
-				slog.String("code", code),
+				slog.String("code", string(code)),
 				slog.String("path", out.Path.String()),
 				slog.String("error", err.Error()))
 		}
 		out.Message = msg
 		out.Err = nil
-		out.Extensions = map[string]any{"code": code}
+		out.Extensions = map[string]any{"code": string(code)}
 		if service != "" {
 			out.Extensions["service"] = service
 		}
@@ -99,7 +90,7 @@ func Presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
-func levelFor(code string) slog.Level {
+func levelFor(code Code) slog.Level {
 	if code == CodeInternal {
 		return slog.LevelError
 	}
@@ -107,23 +98,24 @@ func levelFor(code string) slog.Level {
 }
 
 // finish makes sure err has a code and carries the correlation id.
-func finish(ctx context.Context, err *gqlerror.Error, defaultCode string) {
+func finish(ctx context.Context, err *gqlerror.Error, defaultCode Code) {
 	if err.Extensions == nil {
 		err.Extensions = map[string]any{}
 	}
 	if _, ok := err.Extensions["code"]; !ok {
-		err.Extensions["code"] = defaultCode
+		err.Extensions["code"] = string(defaultCode)
 	}
 	if id := correlation.FromContext(ctx); id != "" {
 		err.Extensions["correlationId"] = id
 	}
 }
 
-// New returns a GraphQL error with a code, for errors raised outside
-// resolvers (transport and middleware).
-func New(ctx context.Context, code, message string) *gqlerror.Error {
+// New returns a GraphQL error with code and the correlation id of ctx (when
+// it has one), for errors raised outside resolvers: transports, middleware,
+// extensions. Every refusal is built here.
+func New(ctx context.Context, code Code, message string) *gqlerror.Error {
 	err := &gqlerror.Error{Message: message}
-	err.Extensions = map[string]any{"code": code}
+	err.Extensions = map[string]any{"code": string(code)}
 	finish(ctx, err, code)
 	return err
 }

@@ -21,7 +21,7 @@ func TestClassify(t *testing.T) {
 	cases := []struct {
 		name    string
 		err     error
-		code    string
+		code    gqlerr.Code
 		service string
 	}{
 		{"bad input", gqlerr.BadInput("limit must be between 1 and 100, got %d", 0), gqlerr.CodeBadUserInput, ""},
@@ -47,7 +47,7 @@ func TestClassify(t *testing.T) {
 
 func TestNewCarriesCodeAndNoCorrelationWithoutOne(t *testing.T) {
 	e := gqlerr.New(context.Background(), gqlerr.CodeBadUserInput, "nope")
-	assert.Equal(t, gqlerr.CodeBadUserInput, e.Extensions["code"])
+	assert.Equal(t, string(gqlerr.CodeBadUserInput), e.Extensions["code"], "a plain string, as JSON decoding gives it back")
 	_, has := e.Extensions["correlationId"]
 	assert.False(t, has)
 }

@@ -1,7 +1,6 @@
 package gqlhttp
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -12,11 +11,14 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql/executor/testexecutor"
+	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaylab/teacher-bff/internal/correlation"
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
 )
 
 func TestTransport_MaxBodyBytes(t *testing.T) {
@@ -28,14 +30,14 @@ func TestTransport_MaxBodyBytes(t *testing.T) {
 		name       string
 		call       call
 		wantStatus int
-		wantCode   string
+		wantCode   gqlerr.Code
 	}{
 		{"fits", call{accept: acceptGQL, body: fits}, 200, ""},
 		{"fits, chunked", call{accept: acceptGQL, body: fits, chunked: true}, 200, ""},
-		{"Content-Length over the limit", call{accept: acceptGQL, body: padded}, 413, CodePayloadTooLarge},
-		{"chunked over the limit", call{accept: acceptGQL, body: padded, chunked: true}, 413, CodePayloadTooLarge},
-		{"over the limit (json)", call{accept: acceptJSON, body: padded}, 413, CodePayloadTooLarge},
-		{"one byte over", call{accept: acceptGQL, body: fits + strings.Repeat(" ", limit+1-len(fits)), chunked: true}, 413, CodePayloadTooLarge},
+		{"Content-Length over the limit", call{accept: acceptGQL, body: padded}, 413, gqlerr.CodePayloadTooLarge},
+		{"chunked over the limit", call{accept: acceptGQL, body: padded, chunked: true}, 413, gqlerr.CodePayloadTooLarge},
+		{"over the limit (json)", call{accept: acceptJSON, body: padded}, 413, gqlerr.CodePayloadTooLarge},
+		{"one byte over", call{accept: acceptGQL, body: fits + strings.Repeat(" ", limit+1-len(fits)), chunked: true}, 413, gqlerr.CodePayloadTooLarge},
 		{"exactly the limit", call{accept: acceptGQL, body: fits + strings.Repeat(" ", limit-len(fits)), chunked: true}, 200, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,39 +61,33 @@ func TestTransport_DefaultMaxBodyBytes(t *testing.T) {
 	assert.Equal(t, http.StatusOK, got.status)
 }
 
-// Options.Error shapes every transport-level error; the code is added when
-// the hook leaves it out, and a nil from the hook falls back to the default.
-func TestTransport_ErrorHook(t *testing.T) {
-	type ctxKey struct{}
-	hook := func(ctx context.Context, code, message string) *gqlerror.Error {
-		switch code {
-		case CodeUnsupportedMediaType:
-			return &gqlerror.Error{Message: message, Extensions: map[string]any{"correlationId": "abc"}}
-		case CodeNotAcceptable:
-			return nil
-		}
-		return &gqlerror.Error{Message: "shaped: " + message, Extensions: map[string]any{"code": code, "correlationId": "abc"}}
+// Every refusal carries the request's correlation id; parse and validation
+// errors are the executor's (its error presenter shapes them).
+func TestTransport_RefusalsCarryCorrelationID(t *testing.T) {
+	h := handler.New(tinySchema())
+	h.AddTransport(Transport{})
+	srv := httptest.NewServer(correlation.Middleware(h))
+	t.Cleanup(srv.Close)
+
+	for _, tt := range []struct {
+		name string
+		call call
+		want gqlerr.Code
+	}{
+		{"415", call{accept: acceptGQL, contentType: "text/plain", body: "x"}, gqlerr.CodeUnsupportedMediaType},
+		{"400", call{accept: acceptGQL, body: `[]`}, gqlerr.CodeBadRequest},
+		{"406", call{accept: "text/html", body: gqlPOST("{hello}")}, gqlerr.CodeNotAcceptable},
+		{"405", call{method: http.MethodPut, accept: acceptGQL}, gqlerr.CodeMethodNotAllowed},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := do(t, srv, tt.call)
+			assert.Equal(t, tt.want, got.code())
+			assert.Equal(t, tt.want.Status(), got.status)
+			assert.NotEmpty(t, got.header.Get("X-Correlation-ID"))
+			assert.Equal(t, got.header.Get("X-Correlation-ID"), got.errors[0].Extensions["correlationId"])
+			assert.False(t, got.hasData, "a request error has no data key")
+		})
 	}
-	srv := newServer(t, Options{Error: hook}, nil)
-
-	got := do(t, srv, call{accept: acceptGQL, contentType: "text/plain", body: "x"})
-	assert.Equal(t, 415, got.status)
-	assert.Equal(t, map[string]any{"code": CodeUnsupportedMediaType, "correlationId": "abc"}, got.errors[0].Extensions)
-
-	got = do(t, srv, call{accept: acceptGQL, body: `[]`})
-	assert.Equal(t, 400, got.status)
-	assert.Equal(t, "shaped: batched operations are not supported: send one JSON object per request", got.errors[0].Message)
-	assert.Equal(t, "abc", got.errors[0].Extensions["correlationId"])
-
-	got = do(t, srv, call{accept: "text/html", body: gqlPOST("{hello}")})
-	assert.Equal(t, 406, got.status)
-	assert.Equal(t, map[string]any{"code": CodeNotAcceptable}, got.errors[0].Extensions)
-
-	// Parse and validation errors are the executor's: its error presenter
-	// shapes them, not the hook.
-	got = do(t, srv, call{accept: acceptGQL, body: gqlPOST("{")})
-	assert.Equal(t, "GRAPHQL_PARSE_FAILED", got.code())
-	assert.NotContains(t, got.errors[0].Extensions, "correlationId")
 }
 
 // Error messages describe what is wrong without quoting the body.
@@ -124,7 +120,7 @@ func TestTransport_PersistedQueries(t *testing.T) {
 
 	got := do(t, srv, call{accept: acceptGQL, body: `{"extensions":` + ext(unknown) + `}`})
 	assert.Equal(t, 400, got.status)
-	assert.Equal(t, "PERSISTED_QUERY_NOT_FOUND", got.code())
+	assert.Equal(t, gqlerr.CodePersistedQueryNotFound, got.code())
 
 	got = do(t, srv, call{accept: acceptJSON, body: `{"query":"` + query + `","extensions":` + ext(hex.EncodeToString(sum[:])) + `}`})
 	assert.Equal(t, 200, got.status)
@@ -145,16 +141,16 @@ func TestTransport_Supports(t *testing.T) {
 		{"POST", nil, true},
 		{"POST", http.Header{"Content-Type": {"text/plain"}}, true}, // refused with 415 by Do
 		{"POST", http.Header{"Accept": {"text/html"}}, true},        // refused with 406 by Do
-		{"PUT", nil, false},
-		{"PATCH", nil, false},
-		{"DELETE", nil, false},
-		{"HEAD", nil, false},
-		{"OPTIONS", nil, false},
+		{"PUT", nil, true},     // refused with 405 by Do
+		{"PATCH", nil, true},   // refused with 405 by Do
+		{"DELETE", nil, true},  // refused with 405 by Do
+		{"HEAD", nil, true},    // refused with 405 by Do
+		{"OPTIONS", nil, true}, // refused with 405 by Do
 		{"GET", http.Header{"Upgrade": {"websocket"}, "Connection": {"Upgrade"}}, false},
 		{"POST", http.Header{"Accept": {"text/event-stream"}}, false},
 		{"POST", http.Header{"Accept": {"text/event-stream, application/json;q=0.5"}}, true},
 		{"POST", http.Header{"Accept": {"text/event-stream;q=0"}}, true}, // refused with 406 by Do
-		{"POST", http.Header{"Accept": {"multipart/mixed"}}, false},
+		{"POST", http.Header{"Accept": {"multipart/mixed"}}, true},
 		{"POST", http.Header{"Accept": {"application/graphql-response+json, multipart/mixed"}}, true}, // GraphiQL's
 	} {
 		r := httptest.NewRequest(tt.method, "/graphql", nil)

@@ -10,22 +10,17 @@ import (
 	"net/url"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
+	"github.com/essaylab/teacher-bff/internal/gqlwire"
 )
 
 // requestError is a request that is not a well-formed GraphQL-over-HTTP
-// request: it is answered with status and a single error of code, and never
-// reaches the executor. Its message is written for the client and never
-// quotes the request beyond a few characters.
-type requestError struct {
-	status int
-	code   string
-	msg    string
-}
-
-func (e *requestError) Error() string { return e.msg }
+// request: it never reaches the executor.
+type requestError = gqlwire.Refusal
 
 func badRequest(format string, args ...any) *requestError {
-	return &requestError{status: http.StatusBadRequest, code: CodeBadRequest, msg: fmt.Sprintf(format, args...)}
+	return gqlwire.Refuse(gqlerr.CodeBadRequest, format, args...)
 }
 
 // readPOST decodes a POST body into params. The body is read through
@@ -66,11 +61,7 @@ func readPOST(w http.ResponseWriter, r *http.Request, max int64, params *graphql
 }
 
 func tooLarge(max int64) *requestError {
-	return &requestError{
-		status: http.StatusRequestEntityTooLarge,
-		code:   CodePayloadTooLarge,
-		msg:    fmt.Sprintf("the request body is larger than %d bytes", max),
-	}
+	return gqlwire.Refuse(gqlerr.CodePayloadTooLarge, "the request body is larger than %d bytes", max)
 }
 
 // readGET decodes the URL's query component into params. query and

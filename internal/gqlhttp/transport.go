@@ -48,27 +48,13 @@
 package gqlhttp
 
 import (
-	"context"
-	"encoding/json"
 	"net/http"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
 	"github.com/essaylab/teacher-bff/internal/gqlwire"
-)
-
-// The extensions.code of the errors this transport produces itself.
-const (
-	CodeBadRequest           = "BAD_REQUEST"
-	CodePayloadTooLarge      = "PAYLOAD_TOO_LARGE"
-	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
-	CodeNotAcceptable        = "NOT_ACCEPTABLE"
-	CodeMethodNotAllowed     = "METHOD_NOT_ALLOWED"
-	// CodeInternal: the executor produced no result, or one that cannot be
-	// encoded.
-	CodeInternal = "INTERNAL_SERVER_ERROR"
 )
 
 // DefaultMaxBodyBytes is the POST body limit when Options.MaxBodyBytes is 0.
@@ -79,10 +65,6 @@ type Options struct {
 	// MaxBodyBytes bounds a POST body (default DefaultMaxBodyBytes); a
 	// larger one is answered 413 before it is decoded.
 	MaxBodyBytes int64
-	// Error lets the host shape transport-level errors (the BFF adds its
-	// correlation id). Default: message and extensions.code. When the
-	// returned error has no extensions.code, code is set.
-	Error func(ctx context.Context, code, message string) *gqlerror.Error
 }
 
 // Transport serves GraphQL queries and mutations over GET and POST.
@@ -90,23 +72,16 @@ type Transport struct{ Options }
 
 var _ graphql.Transport = Transport{}
 
-// Supports claims GET and POST requests, except WebSocket upgrades and
-// requests whose Accept allows none of our media types but an event stream
-// or multipart/mixed: those belong to gqlgen's WebSocket, SSE and
-// MultipartMixed transports, whatever the order they were added in.
+// Supports claims every request but WebSocket upgrades and those the SSE
+// transport serves: other methods are refused here with 405, an Accept
+// nothing matches with 406.
 func (t Transport) Supports(r *http.Request) bool {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		return false
-	}
 	if r.Header.Get("Upgrade") != "" {
 		return false
 	}
-	if _, ok := negotiate(r); !ok {
-		ranges := parseAccept(acceptHeader(r))
-		for _, other := range [][2]string{{"text", "event-stream"}, {"multipart", "mixed"}} {
-			if m := match(ranges, other[0], other[1]); m.exact && m.q > 0 {
-				return false
-			}
+	if r.Method == http.MethodGet || r.Method == http.MethodPost {
+		if _, ok := gqlwire.Negotiate(r, gqlwire.JSONTypes...); !ok && gqlwire.Accepts(r, gqlwire.MediaEventStream) {
+			return false
 		}
 	}
 	return true
@@ -115,42 +90,32 @@ func (t Transport) Supports(r *http.Request) bool {
 // Do answers one GraphQL-over-HTTP request.
 func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Add("Vary", "Accept")
-
-	media, ok := negotiate(r)
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		h.Set("Allow", "GET, POST")
+		t.fail(w, r, gqlwire.Refuse(gqlerr.CodeMethodNotAllowed, "use GET or POST"))
+		return
+	}
+	media, ok := gqlwire.Negotiate(r, gqlwire.JSONTypes...)
 	if !ok {
-		t.fail(w, r, mediaJSON, &requestError{
-			status: http.StatusNotAcceptable,
-			code:   CodeNotAcceptable,
-			msg:    "the Accept header allows neither application/graphql-response+json nor application/json",
-		})
+		t.fail(w, r, gqlwire.Refuse(gqlerr.CodeNotAcceptable,
+			"the Accept header allows none of application/graphql-response+json, application/json and text/event-stream"))
 		return
 	}
 
 	start := graphql.Now()
 	params := &graphql.RawParams{Headers: r.Header}
 	var bad *requestError
-	switch r.Method {
-	case http.MethodPost:
-		if !jsonContentType(r.Header.Get("Content-Type")) {
-			bad = &requestError{
-				status: http.StatusUnsupportedMediaType,
-				code:   CodeUnsupportedMediaType,
-				msg:    "the request body must be application/json in UTF-8",
-			}
-			break
+	if r.Method == http.MethodPost {
+		if !gqlwire.JSONContentType(r.Header.Get("Content-Type")) {
+			bad = gqlwire.Refuse(gqlerr.CodeUnsupportedMediaType, "the request body must be application/json in UTF-8")
+		} else {
+			bad = readPOST(w, r, t.maxBodyBytes(), params)
 		}
-		bad = readPOST(w, r, t.maxBodyBytes(), params)
-	case http.MethodGet:
+	} else {
 		bad = readGET(r, params)
-	default:
-		// Only when a host calls Do without asking Supports.
-		h.Set("Allow", "GET, POST")
-		bad = &requestError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed, msg: "use GET or POST"}
 	}
 	if bad != nil {
-		t.fail(w, r, media, bad)
+		t.fail(w, r, bad)
 		return
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
@@ -167,11 +132,8 @@ func (t Transport) execute(w http.ResponseWriter, r *http.Request, exec graphql.
 	// mutation over GET is refused as such, not as a bad variable.
 	if r.Method == http.MethodGet && rc != nil && rc.Operation != nil && rc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", http.MethodPost)
-		t.fail(w, r, media, &requestError{
-			status: http.StatusMethodNotAllowed,
-			code:   CodeMethodNotAllowed,
-			msg:    "GET requests can only run queries: send " + string(rc.Operation.Operation) + "s with POST",
-		})
+		t.fail(w, r, gqlwire.Refuse(gqlerr.CodeMethodNotAllowed,
+			"GET requests can only run queries: send %ss with POST", rc.Operation.Operation))
 		return
 	}
 	if errs != nil {
@@ -180,15 +142,13 @@ func (t Transport) execute(w http.ResponseWriter, r *http.Request, exec graphql.
 		return
 	}
 	if rc == nil || rc.Operation == nil {
-		t.fail(w, r, media, internal("the operation could not be prepared"))
+		t.fail(w, r, internal("the operation could not be prepared"))
 		return
 	}
 	if rc.Operation.Operation == ast.Subscription {
-		t.fail(w, r, media, &requestError{
-			status: statusFor(media, false),
-			code:   CodeBadRequest,
-			msg:    "subscriptions are not served over plain HTTP: use the WebSocket or SSE transport",
-		})
+		bad := gqlwire.Refuse(gqlerr.CodeBadRequest, "subscriptions are not served over plain HTTP: use the WebSocket or SSE transport")
+		bad.Status = statusFor(media, false)
+		t.fail(w, r, bad)
 		return
 	}
 
@@ -196,7 +156,7 @@ func (t Transport) execute(w http.ResponseWriter, r *http.Request, exec graphql.
 	resp := responses(ctx)
 	if resp == nil {
 		// gqlgen's end-of-stream signal: the request's context ended.
-		t.fail(w, r, media, internal("the operation produced no result"))
+		t.fail(w, r, internal("the operation produced no result"))
 		return
 	}
 	t.write(w, r, media, statusFor(media, len(resp.Data) > 0), resp)
@@ -206,50 +166,24 @@ func (t Transport) execute(w http.ResponseWriter, r *http.Request, exec graphql.
 // with application/graphql-response+json a result without data (a request
 // error: nothing was executed) is 400; everything else is 200.
 func statusFor(media string, hasData bool) int {
-	if media == mediaGraphQLResponse && !hasData {
+	if media == gqlwire.MediaGraphQLResponse && !hasData {
 		return http.StatusBadRequest
 	}
 	return http.StatusOK
 }
 
 func internal(msg string) *requestError {
-	return &requestError{status: http.StatusInternalServerError, code: CodeInternal, msg: msg}
+	return gqlwire.Refuse(gqlerr.CodeInternal, "%s", msg)
 }
 
 // fail answers with a single transport-level error.
-func (t Transport) fail(w http.ResponseWriter, r *http.Request, media string, e *requestError) {
-	resp := &graphql.Response{Errors: gqlerror.List{t.errorFor(r.Context(), e.code, e.msg)}}
-	t.write(w, r, media, e.status, resp)
+func (t Transport) fail(w http.ResponseWriter, r *http.Request, e *requestError) {
+	gqlwire.WriteRefusal(w, r, e)
 }
 
-// errorFor builds a transport-level error through Options.Error.
-func (t Transport) errorFor(ctx context.Context, code, msg string) *gqlerror.Error {
-	return gqlwire.Error(t.Error, ctx, code, msg)
-}
-
-// write sends resp as media with status. A response that cannot be encoded
-// (say, invalid raw data from a resolver) becomes a 500 with a GraphQL error
-// rather than a panic or a half-written body.
+// write sends resp as media with status.
 func (t Transport) write(w http.ResponseWriter, r *http.Request, media string, status int, resp *graphql.Response) {
-	body, err := json.Marshal(gqlwire.Response{
-		Errors:     resp.Errors,
-		Data:       resp.Data,
-		Label:      resp.Label,
-		Path:       resp.Path,
-		HasNext:    resp.HasNext,
-		Extensions: resp.Extensions,
-	})
-	if err != nil {
-		status = http.StatusInternalServerError
-		e := t.errorFor(r.Context(), CodeInternal, "the result could not be encoded")
-		if body, err = json.Marshal(gqlwire.Response{Errors: gqlerror.List{e}}); err != nil {
-			// The host's Error hook put something unencodable in it.
-			body = []byte(`{"errors":[{"message":"the result could not be encoded","extensions":{"code":"` + CodeInternal + `"}}]}`)
-		}
-	}
-	w.Header().Set("Content-Type", media+"; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	gqlwire.Write(w, r, media, status, resp)
 }
 
 func (t Transport) maxBodyBytes() int64 {

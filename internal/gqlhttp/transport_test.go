@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
 )
 
 const (
@@ -46,12 +48,12 @@ type gqlError struct {
 	Extensions map[string]any `json:"extensions"`
 }
 
-func (r result) code() string {
+func (r result) code() gqlerr.Code {
 	if len(r.errors) == 0 {
 		return ""
 	}
 	code, _ := r.errors[0].Extensions["code"].(string)
-	return code
+	return gqlerr.Code(code)
 }
 
 func do(t *testing.T, srv *httptest.Server, c call) result {
@@ -117,9 +119,9 @@ func TestTransport(t *testing.T) {
 		call       call
 		wantStatus int
 		wantType   string
-		wantCode   string // first error's extensions.code; "" for no errors
-		wantData   string // "" for no data entry
-		wantMsg    string // in the first error's message
+		wantCode   gqlerr.Code // first error's extensions.code; "" for no errors
+		wantData   string      // "" for no data entry
+		wantMsg    string      // in the first error's message
 	}{
 		// Accept negotiation.
 		{name: "graphql-response+json", call: call{accept: acceptGQL, body: gqlPOST("{hello}")},
@@ -134,8 +136,8 @@ func TestTransport(t *testing.T) {
 			wantStatus: 200, wantType: typeJSON, wantData: `{"hello":"world"}`},
 		{name: "recommended Accept", call: call{accept: "application/graphql-response+json, application/json;q=0.9", body: gqlPOST("{hello}")},
 			wantStatus: 200, wantType: typeGQL, wantData: `{"hello":"world"}`},
-		{name: "both named at equal q: ours preferred", call: call{accept: "application/json, application/graphql-response+json", body: gqlPOST("{hello}")},
-			wantStatus: 200, wantType: typeGQL, wantData: `{"hello":"world"}`},
+		{name: "both named at equal q: the client's order", call: call{accept: "application/json, application/graphql-response+json", body: gqlPOST("{hello}")},
+			wantStatus: 200, wantType: typeJSON, wantData: `{"hello":"world"}`},
 		{name: "q-values honoured", call: call{accept: "application/graphql-response+json;q=0.5, application/json", body: gqlPOST("{hello}")},
 			wantStatus: 200, wantType: typeJSON, wantData: `{"hello":"world"}`},
 		{name: "named over wildcard", call: call{accept: "*/*;q=0.8, application/graphql-response+json;q=0.8", body: gqlPOST("{hello}")},
@@ -147,57 +149,57 @@ func TestTransport(t *testing.T) {
 		{name: "other charset does not match", call: call{accept: "application/graphql-response+json; charset=iso-8859-1, application/json", body: gqlPOST("{hello}")},
 			wantStatus: 200, wantType: typeJSON, wantData: `{"hello":"world"}`},
 		{name: "neither type: 406", call: call{accept: "text/html", body: gqlPOST("{hello}")},
-			wantStatus: 406, wantType: typeJSON, wantCode: CodeNotAcceptable},
+			wantStatus: 406, wantType: typeJSON, wantCode: gqlerr.CodeNotAcceptable},
 		{name: "all refused: 406", call: call{accept: "application/graphql-response+json;q=0, application/json;q=0", body: gqlPOST("{hello}")},
-			wantStatus: 406, wantType: typeJSON, wantCode: CodeNotAcceptable},
+			wantStatus: 406, wantType: typeJSON, wantCode: gqlerr.CodeNotAcceptable},
 		{name: "unparsable Accept: 406", call: call{accept: "garbage", body: gqlPOST("{hello}")},
-			wantStatus: 406, wantType: typeJSON, wantCode: CodeNotAcceptable},
+			wantStatus: 406, wantType: typeJSON, wantCode: gqlerr.CodeNotAcceptable},
 
 		// POST Content-Type.
 		{name: "no Content-Type: 415", call: call{accept: acceptGQL, contentType: "-", body: gqlPOST("{hello}")},
-			wantStatus: 415, wantType: typeGQL, wantCode: CodeUnsupportedMediaType},
+			wantStatus: 415, wantType: typeGQL, wantCode: gqlerr.CodeUnsupportedMediaType},
 		{name: "text/plain: 415", call: call{accept: acceptGQL, contentType: "text/plain", body: gqlPOST("{hello}")},
-			wantStatus: 415, wantType: typeGQL, wantCode: CodeUnsupportedMediaType},
+			wantStatus: 415, wantType: typeGQL, wantCode: gqlerr.CodeUnsupportedMediaType},
 		{name: "application/graphql: 415", call: call{accept: acceptJSON, contentType: "application/graphql", body: "{hello}"},
-			wantStatus: 415, wantType: typeJSON, wantCode: CodeUnsupportedMediaType},
+			wantStatus: 415, wantType: typeJSON, wantCode: gqlerr.CodeUnsupportedMediaType},
 		{name: "charset=utf-8 allowed", call: call{accept: acceptGQL, contentType: "application/json; charset=utf-8", body: gqlPOST("{hello}")},
 			wantStatus: 200, wantType: typeGQL, wantData: `{"hello":"world"}`},
 		{name: "other charset: 415", call: call{accept: acceptGQL, contentType: "application/json; charset=latin1", body: gqlPOST("{hello}")},
-			wantStatus: 415, wantType: typeGQL, wantCode: CodeUnsupportedMediaType},
+			wantStatus: 415, wantType: typeGQL, wantCode: gqlerr.CodeUnsupportedMediaType},
 
 		// POST body: malformed requests are 400 whatever the media type.
 		{name: "empty body", call: call{accept: acceptGQL},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "empty"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "empty"},
 		{name: "batch refused", call: call{accept: acceptGQL, body: `[{"query":"{hello}"},{"query":"{hello}"}]`},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "batched operations are not supported"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "batched operations are not supported"},
 		{name: "batch refused (json)", call: call{accept: acceptJSON, body: ` [{"query":"{hello}"}]`},
-			wantStatus: 400, wantType: typeJSON, wantCode: CodeBadRequest, wantMsg: "batched operations are not supported"},
+			wantStatus: 400, wantType: typeJSON, wantCode: gqlerr.CodeBadRequest, wantMsg: "batched operations are not supported"},
 		{name: "truncated JSON", call: call{accept: acceptGQL, body: `{"query":`},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "not valid JSON"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "not valid JSON"},
 		{name: "truncated JSON (json)", call: call{accept: acceptJSON, body: `{"query":`},
-			wantStatus: 400, wantType: typeJSON, wantCode: CodeBadRequest},
+			wantStatus: 400, wantType: typeJSON, wantCode: gqlerr.CodeBadRequest},
 		{name: "not JSON", call: call{accept: acceptGQL, body: `NONSENSE`},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "JSON object"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "JSON object"},
 		{name: "JSON string", call: call{accept: acceptGQL, body: `"{hello}"`},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest},
 		{name: "trailing data", call: call{accept: acceptGQL, body: `{"query":"{hello}"} {}`},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest},
 		{name: "query missing", call: call{accept: acceptGQL, body: `{"qeury":"{hello}"}`},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "query parameter is required"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "query parameter is required"},
 		{name: "query null", call: call{accept: acceptJSON, body: `{"query":null}`},
-			wantStatus: 400, wantType: typeJSON, wantCode: CodeBadRequest, wantMsg: "query parameter is required"},
+			wantStatus: 400, wantType: typeJSON, wantCode: gqlerr.CodeBadRequest, wantMsg: "query parameter is required"},
 		{name: "query a number", call: call{accept: acceptGQL, body: `{"query":1}`},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "query parameter must be a string"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "query parameter must be a string"},
 		{name: "query an object", call: call{accept: acceptJSON, body: `{"query":{"a":1}}`},
-			wantStatus: 400, wantType: typeJSON, wantCode: CodeBadRequest, wantMsg: "query parameter must be a string"},
+			wantStatus: 400, wantType: typeJSON, wantCode: gqlerr.CodeBadRequest, wantMsg: "query parameter must be a string"},
 		{name: "operationName a number", call: call{accept: acceptGQL, body: `{"query":"{hello}","operationName":3}`},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "operationName"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "operationName"},
 		{name: "variables an array", call: call{accept: acceptGQL, body: `{"query":"{hello}","variables":[7]}`},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "variables parameter must be a JSON object"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "variables parameter must be a JSON object"},
 		{name: "variables a string", call: call{accept: acceptJSON, body: `{"query":"{hello}","variables":"{}"}`},
-			wantStatus: 400, wantType: typeJSON, wantCode: CodeBadRequest, wantMsg: "variables"},
+			wantStatus: 400, wantType: typeJSON, wantCode: gqlerr.CodeBadRequest, wantMsg: "variables"},
 		{name: "extensions a number", call: call{accept: acceptGQL, body: `{"query":"{hello}","extensions":0}`},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "extensions"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "extensions"},
 		{name: "nulls are absent", call: call{accept: acceptGQL, body: `{"query":"{hello}","operationName":null,"variables":null,"extensions":null}`},
 			wantStatus: 200, wantType: typeGQL, wantData: `{"hello":"world"}`},
 		{name: "unknown properties ignored", call: call{accept: acceptGQL, body: `{"query":"{hello}","extensions":{"x":1},"other":true}`},
@@ -233,13 +235,13 @@ func TestTransport(t *testing.T) {
 		{name: "no data after dispatch (json)", call: call{accept: acceptJSON, body: gqlPOST("{refuse}")},
 			wantStatus: 200, wantType: typeJSON, wantCode: "FORBIDDEN"},
 		{name: "unencodable result", call: call{accept: acceptGQL, body: gqlPOST("{broken}")},
-			wantStatus: 500, wantType: typeGQL, wantCode: CodeInternal},
+			wantStatus: 500, wantType: typeGQL, wantCode: gqlerr.CodeInternal},
 		{name: "mutation over POST", call: call{accept: acceptGQL, body: gqlPOST("mutation{bump}")},
 			wantStatus: 200, wantType: typeGQL, wantData: `{"bump":1}`},
 		{name: "subscription over POST", call: call{accept: acceptGQL, body: gqlPOST("subscription{tick}")},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "subscriptions"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "subscriptions"},
 		{name: "subscription over POST (json)", call: call{accept: acceptJSON, body: gqlPOST("subscription{tick}")},
-			wantStatus: 200, wantType: typeJSON, wantCode: CodeBadRequest, wantMsg: "subscriptions"},
+			wantStatus: 200, wantType: typeJSON, wantCode: gqlerr.CodeBadRequest, wantMsg: "subscriptions"},
 
 		// GET.
 		{name: "GET", call: call{method: "GET", accept: acceptGQL, query: url.Values{"query": {"{hello}"}}},
@@ -249,19 +251,19 @@ func TestTransport(t *testing.T) {
 		{name: "GET empty parameters are absent", call: call{method: "GET", accept: acceptGQL, query: url.Values{"query": {"{hello}"}, "variables": {""}, "extensions": {""}, "operationName": {""}}},
 			wantStatus: 200, wantType: typeGQL, wantData: `{"hello":"world"}`},
 		{name: "GET variables not JSON", call: call{method: "GET", accept: acceptGQL, query: url.Values{"query": {"{hello}"}, "variables": {"{n:7}"}}},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "variables"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "variables"},
 		{name: "GET variables an array", call: call{method: "GET", accept: acceptJSON, query: url.Values{"query": {"{hello}"}, "variables": {"[7]"}}},
-			wantStatus: 400, wantType: typeJSON, wantCode: CodeBadRequest, wantMsg: "variables"},
+			wantStatus: 400, wantType: typeJSON, wantCode: gqlerr.CodeBadRequest, wantMsg: "variables"},
 		{name: "GET variables with trailing data", call: call{method: "GET", accept: acceptGQL, query: url.Values{"query": {"{hello}"}, "variables": {"{}}"}}},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest},
 		{name: "GET extensions not an object", call: call{method: "GET", accept: acceptGQL, query: url.Values{"query": {"{hello}"}, "extensions": {"true"}}},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "extensions"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "extensions"},
 		{name: "GET without query", call: call{method: "GET", accept: acceptGQL},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "query parameter is required"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "query parameter is required"},
 		{name: "GET repeated query", call: call{method: "GET", accept: acceptGQL, rawQuery: "query=%7Bhello%7D&query=%7Bhello%7D"},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest, wantMsg: "more than once"},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "more than once"},
 		{name: "GET bad escape", call: call{method: "GET", accept: acceptGQL, rawQuery: "query=%zz"},
-			wantStatus: 400, wantType: typeGQL, wantCode: CodeBadRequest},
+			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest},
 		{name: "GET parse failure", call: call{method: "GET", accept: acceptGQL, query: url.Values{"query": {"{"}}},
 			wantStatus: 400, wantType: typeGQL, wantCode: "GRAPHQL_PARSE_FAILED"},
 		{name: "GET validation failure (json)", call: call{method: "GET", accept: acceptJSON, query: url.Values{"query": {"{nope}"}}},
@@ -313,7 +315,7 @@ func TestTransport_GETRefusesMutations(t *testing.T) {
 			got := do(t, srv, call{method: "GET", accept: tt.accept, query: tt.query})
 			assert.Equal(t, http.StatusMethodNotAllowed, got.status)
 			assert.Equal(t, "POST", got.header.Get("Allow"))
-			assert.Equal(t, CodeMethodNotAllowed, got.code())
+			assert.Equal(t, gqlerr.CodeMethodNotAllowed, got.code())
 			assert.False(t, got.hasData)
 		})
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -78,7 +80,7 @@ func assertRefused(t *testing.T, err error, limit string) {
 	t.Helper()
 	var gqlErr *gqlerror.Error
 	require.True(t, errors.As(err, &gqlErr), "want a refusal of %s, got %v", limit, err)
-	assert.Equal(t, limits.CodeLimitExceeded, gqlErr.Extensions["code"])
+	assert.Equal(t, string(gqlerr.CodeLimitExceeded), gqlErr.Extensions["code"])
 	assert.Equal(t, limit, gqlErr.Extensions["limit"])
 }
 
@@ -176,7 +178,7 @@ func TestHostileOperationsAreRefused(t *testing.T) {
 			assertNoData(t, res)
 			require.Len(t, res.Errors, 1)
 			assert.Equal(t, tt.message, res.Errors[0].Message)
-			assert.Equal(t, limits.CodeLimitExceeded, res.Errors[0].Extensions["code"])
+			assert.Equal(t, string(gqlerr.CodeLimitExceeded), res.Errors[0].Extensions["code"])
 			assert.Equal(t, tt.limit, res.Errors[0].Extensions["limit"])
 		})
 	}
@@ -190,7 +192,7 @@ func TestRefusedBeforeValidation(t *testing.T) {
 	status, res := post(t, newServer(t, limits.Config{}), map[string]any{"query": query})
 	assert.Equal(t, http.StatusBadRequest, status)
 	require.Len(t, res.Errors, 1)
-	assert.Equal(t, limits.CodeLimitExceeded, res.Errors[0].Extensions["code"])
+	assert.Equal(t, string(gqlerr.CodeLimitExceeded), res.Errors[0].Extensions["code"])
 	assert.Equal(t, limits.LimitDuplicateFields, res.Errors[0].Extensions["limit"])
 }
 
@@ -264,7 +266,7 @@ func TestGqlgenErrorsAreKept(t *testing.T) {
 		status, res := post(t, url, body)
 		assert.Equal(t, http.StatusBadRequest, status)
 		require.Len(t, res.Errors, 1)
-		assert.NotEqual(t, limits.CodeLimitExceeded, res.Errors[0].Extensions["code"])
+		assert.NotEqual(t, string(gqlerr.CodeLimitExceeded), res.Errors[0].Extensions["code"])
 	}
 	status, res := post(t, url, map[string]any{"query": "{ __typename }"})
 	assert.Equal(t, http.StatusOK, status)

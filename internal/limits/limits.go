@@ -15,15 +15,11 @@ package limits
 import (
 	"fmt"
 
-	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
+
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
-
-// CodeLimitExceeded is the extensions.code of every refusal. It is registered
-// as a protocol error, so transports answer it as a request error (400 under
-// application/graphql-response+json) and no resolver runs.
-const CodeLimitExceeded = "OPERATION_LIMIT_EXCEEDED"
 
 // ParserTokenLimit is the token limit to give handler.Server's
 // SetParserTokenLimit; the Limiter's own parse uses it too. It bounds every
@@ -31,11 +27,6 @@ const CodeLimitExceeded = "OPERATION_LIMIT_EXCEEDED"
 // operations have under 150 tokens and GraphiQL's introspection query about
 // 300.
 const ParserTokenLimit = 15000
-
-func init() {
-	// errcode's registry is a plain map: register before any request runs.
-	errcode.RegisterErrorType(CodeLimitExceeded, errcode.KindProtocol)
-}
 
 // Config holds the limits. In every field, zero means the default and a
 // negative value turns the limit off.
@@ -157,7 +148,7 @@ func (c Config) check(m Measures) *gqlerror.Error {
 			return &gqlerror.Error{
 				Message: fmt.Sprintf("%s %d exceeds the limit of %d", l.what, l.value, l.max),
 				Extensions: map[string]any{
-					"code":  CodeLimitExceeded,
+					"code":  string(gqlerr.CodeLimitExceeded),
 					"limit": l.name,
 					"value": l.value,
 					"max":   l.max,

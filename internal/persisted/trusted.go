@@ -8,24 +8,15 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
+
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/essaylab/teacher-bff/internal/operations"
 )
-
-// CodeNotAllowed is the extensions.code of a request refused in trusted
-// mode. It is registered as a protocol error: a request error (400 under
-// application/graphql-response+json), refused before parsing.
-const CodeNotAllowed = "PERSISTED_QUERY_NOT_ALLOWED"
-
-func init() {
-	// errcode's registry is a plain map: register before any request runs.
-	errcode.RegisterErrorType(CodeNotAllowed, errcode.KindProtocol)
-}
 
 // Trusted is the trusted-documents mode: registered with srv.Use, it lets
 // through only requests for documents registered by LoadTrusted, so a
@@ -40,7 +31,8 @@ func init() {
 //   - or, with AllowByName, it names a registered operation in
 //     operationName and sends no query at all.
 //
-// Anything else is refused with CodeNotAllowed before gqlgen parses it.
+// Anything else is refused with gqlerr.CodePersistedQueryNotAllowed before
+// gqlgen parses it.
 // Register Trusted before extension.AutomaticPersistedQuery, or APQ stores
 // ad-hoc documents (which Trusted then refuses) before Trusted sees them.
 type Trusted struct {
@@ -155,7 +147,7 @@ func persistedHash(ext map[string]any) (string, error) {
 }
 
 func notAllowed(msg string) *gqlerror.Error {
-	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": CodeNotAllowed}}
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(gqlerr.CodePersistedQueryNotAllowed)}}
 }
 
 // Manifest returns the hash of each registered operation by name, for the

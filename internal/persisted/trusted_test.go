@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/stretchr/testify/assert"
@@ -135,13 +137,13 @@ func TestTrustedModeOverHTTP(t *testing.T) {
 			if tt.allowed {
 				// Nothing runs for real without upstreams; what matters is
 				// that trusted mode let it through.
-				assert.NotEqual(t, persisted.CodeNotAllowed, res.code())
+				assert.NotEqual(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
 				return
 			}
 			assert.Equal(t, http.StatusBadRequest, status)
 			assert.True(t, res.noData())
 			require.Len(t, res.Errors, 1)
-			assert.Equal(t, persisted.CodeNotAllowed, res.code())
+			assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
 		})
 	}
 }
@@ -171,12 +173,12 @@ func TestTrustedModeRuns(t *testing.T) {
 		})
 	}
 	_, res := post(t, url, map[string]any{"operationName": "Other"})
-	assert.Equal(t, persisted.CodeNotAllowed, res.code())
+	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
 
 	// The text must be the registered one, as printed (the manifest's
 	// body), not the source file's formatting of it.
 	_, res = post(t, url, map[string]any{"query": "query Typename { __typename }"})
-	assert.Equal(t, persisted.CodeNotAllowed, res.code())
+	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
 }
 
 // Registered before APQ, trusted mode answers registered hashes at once
@@ -193,7 +195,7 @@ func TestTrustedBeforeAPQ(t *testing.T) {
 
 	adHoc := "{ viewer { id } }"
 	_, res = post(t, url, apq(persisted.Hash(adHoc), adHoc))
-	assert.Equal(t, persisted.CodeNotAllowed, res.code())
+	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
 	_, stored := cache.Get(context.Background(), persisted.Hash(adHoc))
 	assert.False(t, stored)
 }

@@ -6,17 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/essaylab/teacher-bff/internal/gqlwire"
+
 	"github.com/go-chi/cors"
 	"github.com/go-chi/httprate"
 
 	"github.com/essaylab/teacher-bff/internal/auth"
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
-)
-
-// Codes of the requests the guards refuse.
-const (
-	CodeCSRF        = "CSRF_PREVENTED"
-	CodeRateLimited = "RATE_LIMITED"
 )
 
 // preflightHeaders are headers a browser cannot add to a simple request:
@@ -54,7 +50,7 @@ func csrf(gatewayIdentity bool) func(http.Handler) http.Handler {
 				refuse = gatewayIdentity
 			}
 			if refuse {
-				writeGraphQLError(w, r, http.StatusBadRequest, gqlerr.New(r.Context(), CodeCSRF,
+				gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeCSRF,
 					"this request could have been sent cross-site: send it as application/json or with an Apollo-Require-Preflight header"))
 				return
 			}
@@ -101,7 +97,7 @@ func rateLimit(requests int, window time.Duration) func(http.Handler) http.Handl
 			return httprate.KeyByIP(r)
 		},
 		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-			writeGraphQLError(w, r, http.StatusTooManyRequests, gqlerr.New(r.Context(), CodeRateLimited,
+			gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeRateLimited,
 				"too many requests: wait for the time in Retry-After"))
 		}))
 }

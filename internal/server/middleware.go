@@ -10,8 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/essaylab/teacher-bff/internal/gqlwire"
 
 	"github.com/essaylab/teacher-bff/internal/auth"
 	"github.com/essaylab/teacher-bff/internal/correlation"
@@ -45,8 +44,7 @@ func authenticate(a *auth.Authenticator, allowAnonymous bool) func(http.Handler)
 				next.ServeHTTP(w, r)
 			default:
 				w.Header().Set("WWW-Authenticate", `Bearer realm="teacher-bff"`)
-				writeGraphQLError(w, r, http.StatusUnauthorized,
-					gqlerr.New(r.Context(), gqlerr.CodeUnauthenticated, "a valid teacher identity is required"))
+				gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeUnauthenticated, "a valid teacher identity is required"))
 			}
 		})
 	}
@@ -54,12 +52,6 @@ func authenticate(a *auth.Authenticator, allowAnonymous bool) func(http.Handler)
 
 func isWebSocketUpgrade(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
-}
-
-// writeGraphQLError answers with a GraphQL error body outside of an
-// operation (the request never reached gqlgen).
-func writeGraphQLError(w http.ResponseWriter, r *http.Request, code int, err *gqlerror.Error) {
-	writeJSON(w, code, graphql.Response{Errors: gqlerror.List{err}})
 }
 
 // recoverer turns a panic outside gqlgen (which has its own) into a 500 with
@@ -80,8 +72,7 @@ func recoverer(log *slog.Logger) func(http.Handler) http.Handler {
 					slog.String("correlation_id", correlation.FromContext(r.Context())),
 					slog.String("panic", fmt.Sprint(p)),
 					slog.String("stack", string(debug.Stack())))
-				writeGraphQLError(w, r, http.StatusInternalServerError,
-					gqlerr.New(r.Context(), gqlerr.CodeInternal, "internal server error"))
+				gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeInternal, "internal server error"))
 			}()
 			next.ServeHTTP(w, r)
 		})

@@ -130,7 +130,6 @@ func newGraphQL(o Options) *handler.Server {
 		CheckOrigin: origins,
 		Tracker:     o.Live,
 		Logger:      o.Logger,
-		Error:       gqlerr.New,
 	}})
 	srv.AddTransport(wstransport.SSE{
 		KeepAlive:    o.KeepAlive,
@@ -138,9 +137,8 @@ func newGraphQL(o Options) *handler.Server {
 		Expiry:       expiry,
 		Tracker:      o.Live,
 		Logger:       o.Logger,
-		Error:        gqlerr.New,
 	})
-	srv.AddTransport(gqlhttp.Transport{Options: gqlhttp.Options{Error: gqlerr.New, MaxBodyBytes: o.MaxBodyBytes}})
+	srv.AddTransport(gqlhttp.Transport{Options: gqlhttp.Options{MaxBodyBytes: o.MaxBodyBytes}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetErrorPresenter(gqlerr.Presenter(o.Logger))
 	srv.SetRecoverFunc(gqlerr.Recover(o.Logger))

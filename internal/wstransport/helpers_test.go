@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.uber.org/goleak"
+
+	"github.com/essaylab/teacher-bff/internal/correlation"
 )
 
 // Every connection, operation and timer goroutine must be gone at the end.
@@ -30,11 +32,6 @@ func tokenInit(ctx context.Context, payload map[string]any) (context.Context, ti
 		return nil, time.Time{}, errors.New("bad token")
 	}
 	return context.WithValue(ctx, teacherKey{}, "teacher-1"), time.Time{}, nil
-}
-
-// shapeError marks the errors shaped by the host, as the BFF's would be.
-func shapeError(_ context.Context, code, message string) *gqlerror.Error {
-	return &gqlerror.Error{Message: message, Extensions: map[string]any{"code": code, "shaped": true}}
 }
 
 // env is a real HTTP server with gqlgen's handler and both transports.
@@ -65,11 +62,10 @@ func newEnv(t *testing.T, o Options, s SSE, configure ...func(*http.Server)) *en
 		o.CheckOrigin = func(*http.Request) bool { return true }
 	}
 	o.Tracker, s.Tracker = tracker, tracker
-	o.Error, s.Error = shapeError, shapeError
 	h := handler.New(es)
 	h.AddTransport(Websocket{Options: o})
 	h.AddTransport(s)
-	e := &env{t: t, feed: f, srv: httptest.NewUnstartedServer(h), tracker: tracker}
+	e := &env{t: t, feed: f, srv: httptest.NewUnstartedServer(correlation.Middleware(h)), tracker: tracker}
 	for _, c := range configure {
 		c(e.srv.Config)
 	}
@@ -164,10 +160,15 @@ func (c *client) next() (msg, error) {
 	return m, nil
 }
 
-// expect reads the next message and checks its type and id.
+// expect reads the next message and checks its type and id. Keep-alives
+// (ping, ka) come on a timer the test does not hold: they are skipped
+// unless expected.
 func (c *client) expect(typ, id string) msg {
 	c.t.Helper()
 	m := c.read()
+	for typ != m.Type && (m.Type == "ping" || m.Type == "ka") {
+		m = c.read()
+	}
 	require.Equal(c.t, typ, m.Type, "message %+v (payload %s)", m, m.Payload)
 	require.Equal(c.t, id, m.ID, "message %+v", m)
 	return m

@@ -10,6 +10,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
 )
 
 func TestLegacyHappyPath(t *testing.T) {
@@ -70,8 +72,8 @@ func TestLegacyConnectionErrors(t *testing.T) {
 		p := c.expectConnectionError(CloseForbidden, "Forbidden")
 		assert.Equal(t, "Forbidden", p["message"])
 		ext, _ := p["extensions"].(map[string]any)
-		assert.Equal(t, CodeUnauthenticated, ext["code"])
-		assert.Equal(t, true, ext["shaped"])
+		assert.Equal(t, string(gqlerr.CodeUnauthenticated), ext["code"])
+		assert.NotEmpty(t, ext["correlationId"], "built by gqlerr.New")
 	})
 	t.Run("start before init", func(t *testing.T) {
 		c := e.dial(SubprotocolLegacyWS)

@@ -2,13 +2,11 @@ package wstransport
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/essaylab/teacher-bff/internal/gqlwire"
 )
@@ -34,17 +32,6 @@ const (
 	CloseSubscriberExists         = 4409
 	CloseTooManyInits             = 4429
 	CloseInternal                 = 4500
-)
-
-// The extensions.code of the GraphQL errors the transports make themselves.
-const (
-	CodeBadRequest            = "BAD_REQUEST"
-	CodeUnauthenticated       = "UNAUTHENTICATED"
-	CodeTooManySubscriptions  = "TOO_MANY_SUBSCRIPTIONS"
-	CodeInternal              = "INTERNAL_SERVER_ERROR"
-	CodeMethodNotAllowed      = "METHOD_NOT_ALLOWED"
-	CodeUnsupportedMediaType  = "UNSUPPORTED_MEDIA_TYPE"
-	CodeRequestEntityTooLarge = "PAYLOAD_TOO_LARGE"
 )
 
 // maxCloseReason is what fits in a close frame (125 bytes) after the code.
@@ -184,9 +171,3 @@ func closeReason(reason, fallback string) string {
 }
 
 func encodeResponse(resp *graphql.Response) ([]byte, error) { return gqlwire.Encode(resp) }
-
-// transportError builds an error the transport makes itself, through the
-// host's shaping function when there is one.
-func transportError(shape ErrorFunc, ctx context.Context, code, message string) *gqlerror.Error {
-	return gqlwire.Error(shape, ctx, code, message)
-}

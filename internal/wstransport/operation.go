@@ -12,6 +12,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
 )
 
 // errExpired: Init returned an identity that has already expired.
@@ -114,7 +116,7 @@ func (c *conn) startOp(id string, params *graphql.RawParams) {
 	if len(c.ops) >= c.o.MaxSubscriptions {
 		c.mu.Unlock()
 		msg := fmt.Sprintf("at most %d operations may run on one connection", c.o.MaxSubscriptions)
-		c.sendErrors(nil, id, gqlerror.List{transportError(c.o.Error, c.opCtx, CodeTooManySubscriptions, msg)})
+		c.sendErrors(nil, id, gqlerror.List{gqlerr.New(c.opCtx, gqlerr.CodeTooManySubscriptions, msg)})
 		return
 	}
 	ctx, cancel := context.WithCancel(c.opCtx)
@@ -199,7 +201,7 @@ func (c *conn) next(ctx context.Context, op *operation, resp *graphql.Response) 
 	if err != nil {
 		// Invalid raw data from a resolver.
 		c.o.Logger.ErrorContext(ctx, "unencodable GraphQL response", slog.String("error", err.Error()))
-		c.sendErrors(op, op.id, gqlerror.List{transportError(c.o.Error, ctx, CodeInternal, "internal server error")})
+		c.sendErrors(op, op.id, gqlerror.List{gqlerr.New(ctx, gqlerr.CodeInternal, "internal server error")})
 		return false
 	}
 	c.message(op, op.id, c.d.next, payload)

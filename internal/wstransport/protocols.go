@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
 )
 
 // transportWS is graphql-transport-ws: every protocol error closes the
@@ -119,14 +121,14 @@ var legacyWS = &dialect{
 }
 
 func failLegacy(c *conn, code int, reason string) {
-	errCode := CodeBadRequest
+	errCode := gqlerr.CodeBadRequest
 	switch code {
 	case CloseUnauthorized, CloseForbidden, CloseInitTimeout:
-		errCode = CodeUnauthenticated
+		errCode = gqlerr.CodeUnauthenticated
 	case CloseInternal:
-		errCode = CodeInternal
+		errCode = gqlerr.CodeInternal
 	}
-	payload, err := json.Marshal(transportError(c.o.Error, c.ctx, errCode, reason))
+	payload, err := json.Marshal(gqlerr.New(c.ctx, errCode, reason))
 	if err != nil {
 		panic(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
 	"github.com/essaylab/teacher-bff/internal/gqlwire"
 )
 
@@ -56,8 +57,6 @@ type SSE struct {
 	Tracker *Tracker
 	// Logger receives internal errors. Default: discard.
 	Logger *slog.Logger
-	// Error shapes the errors the transport makes (see Options.Error).
-	Error ErrorFunc
 }
 
 var _ graphql.Transport = SSE{}
@@ -109,7 +108,7 @@ func (t SSE) withDefaults() SSE {
 func (t SSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	t = t.withDefaults()
 	if !t.Tracker.enter() {
-		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
+		gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeShuttingDown, "the server is shutting down"))
 		return
 	}
 	defer t.Tracker.leave()
@@ -128,7 +127,7 @@ func (t SSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecut
 	ctx = graphql.StartOperationTrace(ctx)
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs == nil && r.Method == http.MethodGet && rc.Operation != nil && rc.Operation.Operation == ast.Mutation {
-		errs = gqlerror.List{transportError(t.Error, ctx, CodeMethodNotAllowed, "mutations are not allowed over GET")}
+		errs = gqlerror.List{gqlerr.New(ctx, gqlerr.CodeMethodNotAllowed, "mutations are not allowed over GET")}
 	}
 
 	s := &eventStream{w: w, rc: http.NewResponseController(w), timeout: t.WriteTimeout}
@@ -237,7 +236,7 @@ func (t SSE) stream(ctx context.Context, cancel context.CancelFunc, r *http.Requ
 }
 
 // readParams reads the GraphQL request from a POST body or a GET URL.
-func (t SSE) readParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, int, string, error) {
+func (t SSE) readParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, int, gqlerr.Code, error) {
 	if r.Method == http.MethodGet {
 		q := r.URL.Query()
 		raw := map[string]json.RawMessage{}
@@ -252,36 +251,33 @@ func (t SSE) readParams(w http.ResponseWriter, r *http.Request) (*graphql.RawPar
 			if q.Has(name) {
 				raw[name] = json.RawMessage(q.Get(name))
 				if !json.Valid(raw[name]) {
-					return nil, http.StatusBadRequest, CodeBadRequest, fmt.Errorf("'%s' must be JSON", name)
+					return nil, http.StatusBadRequest, gqlerr.CodeBadRequest, fmt.Errorf("'%s' must be JSON", name)
 				}
 			}
 		}
 		b, _ := json.Marshal(raw)
 		p, err := decodeParams(b)
-		return p, http.StatusBadRequest, CodeBadRequest, err
+		return p, http.StatusBadRequest, gqlerr.CodeBadRequest, err
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, t.MaxBodyBytes))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return nil, http.StatusRequestEntityTooLarge, CodeRequestEntityTooLarge,
+		return nil, http.StatusRequestEntityTooLarge, gqlerr.CodePayloadTooLarge,
 			fmt.Errorf("the request body exceeds %d bytes", t.MaxBodyBytes)
 	}
 	if err != nil {
-		return nil, http.StatusBadRequest, CodeBadRequest, errors.New("the request body could not be read")
+		return nil, http.StatusBadRequest, gqlerr.CodeBadRequest, errors.New("the request body could not be read")
 	}
 	if !json.Valid(body) {
-		return nil, http.StatusBadRequest, CodeBadRequest, errors.New("the request body is not JSON")
+		return nil, http.StatusBadRequest, gqlerr.CodeBadRequest, errors.New("the request body is not JSON")
 	}
 	p, err := decodeParams(body)
-	return p, http.StatusBadRequest, CodeBadRequest, err
+	return p, http.StatusBadRequest, gqlerr.CodeBadRequest, err
 }
 
 // reject answers a request that never became a stream.
-func (t SSE) reject(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(gqlwire.Response{Errors: gqlerror.List{transportError(t.Error, r.Context(), code, msg)}})
+func (t SSE) reject(w http.ResponseWriter, r *http.Request, status int, code gqlerr.Code, msg string) {
+	gqlwire.WriteRefusal(w, r, &gqlwire.Refusal{Status: status, Code: code, Message: msg})
 }
 
 // eventStream writes events; only Do's goroutine uses it.

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
 )
 
 // event is one server-sent event; a comment line gives comment.
@@ -131,7 +133,7 @@ func TestSSEOverGET(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(c.expect("next").data), &resp))
 	require.Len(t, resp.Errors, 1)
 	ext, _ := resp.Errors[0]["extensions"].(map[string]any)
-	assert.Equal(t, CodeMethodNotAllowed, ext["code"])
+	assert.Equal(t, string(gqlerr.CodeMethodNotAllowed), ext["code"])
 	c.expect("complete")
 }
 

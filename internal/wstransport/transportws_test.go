@@ -11,6 +11,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
 )
 
 func TestTransportWSHappyPath(t *testing.T) {
@@ -221,8 +223,8 @@ func TestTransportWSMaxSubscriptions(t *testing.T) {
 
 	c.subscribe("subscribe", "2", "subscription { events }")
 	errs := errorsOf(t, c.expect("error", "2"))
-	assert.Equal(t, CodeTooManySubscriptions, errs[0].Extensions["code"])
-	assert.Equal(t, true, errs[0].Extensions["shaped"], "shaped by Options.Error")
+	assert.Equal(t, string(gqlerr.CodeTooManySubscriptions), errs[0].Extensions["code"])
+	assert.NotEmpty(t, errs[0].Extensions["correlationId"], "built by gqlerr.New")
 
 	s.push(t, "a")
 	c.expect("next", "1")

@@ -9,8 +9,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/gorilla/websocket"
-
-	"github.com/essaylab/teacher-bff/internal/gqlwire"
 )
 
 // Defaults for the zero fields of Options.
@@ -27,11 +25,6 @@ const (
 // ctx, and when the identity expires (zero: never). An error refuses the
 // connection. ctx ends when the connection does.
 type InitFunc func(ctx context.Context, payload map[string]any) (context.Context, time.Time, error)
-
-// ErrorFunc shapes a GraphQL error the transport makes itself (the BFF adds
-// its correlation id). code is one of the Code constants; when the result has
-// no extensions.code, code is set.
-type ErrorFunc = gqlwire.ErrorFunc
 
 // Options configure Websocket.
 type Options struct {
@@ -72,10 +65,6 @@ type Options struct {
 	// Logger receives connection failures (debug) and internal errors
 	// (error). Default: discard.
 	Logger *slog.Logger
-	// Error shapes the errors the transport makes (too many subscriptions,
-	// legacy connection_error payloads, internal errors). Errors of the
-	// GraphQL layer go through the executor's error presenter instead.
-	Error ErrorFunc
 }
 
 func (o Options) withDefaults() Options {
