@@ -18,6 +18,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/config"
 	"github.com/essaylab/teacher-bff/internal/devstack"
 	"github.com/essaylab/teacher-bff/internal/events"
+	"github.com/essaylab/teacher-bff/internal/playground"
 )
 
 // demo is the in-process dev stack, its lifecycle simulator and the
@@ -28,6 +29,9 @@ type demo struct {
 	// stableSecret is set when the token is signed with BFF_JWT_SECRET, so
 	// it outlives this process and more can be minted with `bff token`.
 	stableSecret bool
+	// variables fill the playground's tabs, by operation name (a batch of
+	// the demo teacher for BatchDetail).
+	variables map[string]map[string]any
 	// events is the in-process bus the simulator publishes on; nil when the
 	// BFF subscribes to Redis (BFF_REDIS_URL), where the simulator publishes.
 	events events.Source
@@ -80,6 +84,9 @@ func startDemo(ctx context.Context, cfg *config.Config, log *slog.Logger, latenc
 		return nil, fmt.Errorf("demo: issue token: %w", err)
 	}
 	d := &demo{stack: stack, token: token, stableSecret: stableSecret}
+	if ids := stack.Store.BatchIDs(devstack.TeacherWithOrg); len(ids) > 0 {
+		d.variables = map[string]map[string]any{"BatchDetail": {"id": ids[0]}}
+	}
 
 	// Batches move through their lifecycle, and RAS's events reach the BFF
 	// the way they would in production: over Redis when it is configured.
@@ -124,13 +131,20 @@ func (d *demo) close() {
 }
 
 // print tells the person who started the demo where to go, and how to get
-// more tokens.
-func (d *demo) print(w io.Writer, addr, metricsAddr net.Addr) {
+// more tokens; offline says whether the playground is the embedded build or
+// the CDN page.
+func (d *demo) print(w io.Writer, addr, metricsAddr net.Addr, offline bool) {
 	host, authorization := hostOf(addr), "Bearer "+d.token
+	page := "GraphiQL served by the BFF, works offline; the contract operations open as tabs, the header below filled in"
+	if !offline {
+		page = "GraphiQL from a CDN: needs the internet; for the offline build run\n" +
+			"               " + playground.BuildCommand
+	}
 	fmt.Fprintf(w, `
 Teacher BFF demo is ready.
 
-  Playground:  http://%[1]s/   (the header below is already filled in)
+  Playground:  http://%[1]s/
+               (%[4]s)
   Endpoint:    http://%[1]s/graphql
   Metrics:     http://%[3]s/metrics
 
@@ -142,7 +156,7 @@ Teacher BFF demo is ready.
       -H 'Authorization: %[2]s' \
       -d '{"query":"{ viewer { id credits { userBalance } batches(limit: 3) { totalCount nodes { title status class { name } } } } }"}'
 
-`, host, authorization, hostOf(metricsAddr))
+`, host, authorization, hostOf(metricsAddr), page)
 	if d.stableSecret {
 		fmt.Fprintf(w, `  The token is signed with BFF_JWT_SECRET and lasts 12 hours, across restarts.
   Mint more (other teachers: %s, %s, %s; another lifetime):

@@ -63,6 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	opts := app.Options{Logger: log}
 	ready := func(net.Addr, net.Addr) {}
+	playgroundOffline := false // known once the app is built
 	if cli.demo {
 		d, err := startDemo(ctx, &cfg, log, cli.demoLatency)
 		if err != nil {
@@ -71,8 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer d.close()
 		opts.Demo = true
 		opts.PlaygroundHeaders = map[string]string{"Authorization": "Bearer " + d.token}
+		opts.PlaygroundVariables = d.variables
 		opts.Events = d.events
-		ready = func(addr, metricsAddr net.Addr) { d.print(stdout, addr, metricsAddr) }
+		ready = func(addr, metricsAddr net.Addr) { d.print(stdout, addr, metricsAddr, playgroundOffline) }
 	}
 
 	if !cli.demo && cfg.RedisURL == "" {
@@ -82,6 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	playgroundOffline = a.Playground != nil && a.Playground.Offline()
 	return serve(ctx, cfg, a, log, ready)
 }
 

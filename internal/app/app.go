@@ -26,6 +26,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/loaders"
 	"github.com/essaylab/teacher-bff/internal/metrics"
 	"github.com/essaylab/teacher-bff/internal/persisted"
+	"github.com/essaylab/teacher-bff/internal/playground"
 	"github.com/essaylab/teacher-bff/internal/ras"
 	"github.com/essaylab/teacher-bff/internal/resilience"
 	"github.com/essaylab/teacher-bff/internal/server"
@@ -37,9 +38,11 @@ import (
 type Options struct {
 	Logger *slog.Logger
 	// Demo lets anonymous requests reach the schema (for the playground)
-	// and prefills the playground with PlaygroundHeaders.
-	Demo              bool
-	PlaygroundHeaders map[string]string
+	// and prefills the playground with PlaygroundHeaders and, by operation
+	// name, PlaygroundVariables.
+	Demo                bool
+	PlaygroundHeaders   map[string]string
+	PlaygroundVariables map[string]map[string]any
 	// Loaders tunes batching; the zero value is production's.
 	Loaders loaders.Config
 	// Events overrides the event source that cfg.RedisURL selects (the
@@ -59,6 +62,8 @@ type App struct {
 	Hub            *events.Hub
 	// Live ends the subscriptions on shutdown.
 	Live *wstransport.Tracker
+	// Playground serves GraphiQL (development and the demo); nil when off.
+	Playground *playground.Handler
 	// RedisClientName names this replica's Redis connections (CLIENT LIST
 	// shows it to operators); empty without Redis.
 	RedisClientName string
@@ -144,6 +149,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 		}
 	}
 	devMode := o.Demo || cfg.Introspection
+	if devMode {
+		var err error
+		if a.Playground, err = newPlayground(schema.Schema(), o); err != nil {
+			return nil, err
+		}
+	}
 	a.Handler = server.New(server.Options{
 		Schema:            schema,
 		Loaders:           loaders.NewFactory(classes, rasClient, entClient, lc),
@@ -153,8 +164,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Logger:            o.Logger,
 		AllowAnonymous:    o.Demo,
 		Introspection:     devMode,
-		Playground:        devMode,
-		PlaygroundHeaders: o.PlaygroundHeaders,
+		Playground:        a.Playground,
 		AllowedOrigins:    cfg.AllowedOrigins,
 		AllowLocalOrigins: o.Demo && len(cfg.AllowedOrigins) == 0,
 		APQ:               persistedQueries(rdb, o.Logger),

@@ -5,8 +5,9 @@ package operations
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
-	"path/filepath"
+	"path"
 	"sort"
 	"strings"
 
@@ -26,34 +27,44 @@ type Operation struct {
 // Load reads every .graphql file in dir and returns each operation as a
 // self-contained document, validated against schema.
 func Load(schema *ast.Schema, dir string) ([]Operation, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.graphql"))
+	return load(schema, os.DirFS(dir), ".", dir)
+}
+
+// LoadFS is Load for the directory dir of fsys (an embedded copy, say).
+func LoadFS(schema *ast.Schema, fsys fs.FS, dir string) ([]Operation, error) {
+	return load(schema, fsys, dir, dir)
+}
+
+// load reads dir in fsys; errors call it name.
+func load(schema *ast.Schema, fsys fs.FS, dir, name string) ([]Operation, error) {
+	files, err := fs.Glob(fsys, path.Join(dir, "*.graphql"))
 	if err != nil {
 		return nil, fmt.Errorf("operations: %w", err)
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("operations: no .graphql files in %s", dir)
+		return nil, fmt.Errorf("operations: no .graphql files in %s", name)
 	}
 	sort.Strings(files)
 	var all strings.Builder
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := fs.ReadFile(fsys, f)
 		if err != nil {
 			return nil, fmt.Errorf("operations: %w", err)
 		}
 		all.Write(b)
 		all.WriteString("\n")
 	}
-	doc, perr := parser.ParseQuery(&ast.Source{Name: dir, Input: all.String()})
+	doc, perr := parser.ParseQuery(&ast.Source{Name: name, Input: all.String()})
 	if perr != nil {
-		return nil, fmt.Errorf("operations: parse %s: %w", dir, perr)
+		return nil, fmt.Errorf("operations: parse %s: %w", name, perr)
 	}
 	if errs := validator.ValidateWithRules(schema, doc, nil); len(errs) > 0 {
-		return nil, fmt.Errorf("operations: %s does not validate: %w", dir, errs)
+		return nil, fmt.Errorf("operations: %s does not validate: %w", name, errs)
 	}
 	out := make([]Operation, 0, len(doc.Operations))
 	for _, op := range doc.Operations {
 		if op.Name == "" {
-			return nil, fmt.Errorf("operations: an operation in %s has no name", dir)
+			return nil, fmt.Errorf("operations: an operation in %s has no name", name)
 		}
 		out = append(out, Operation{Name: op.Name, Document: standalone(doc, op)})
 	}

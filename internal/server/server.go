@@ -14,7 +14,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -27,6 +26,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/loaders"
 	"github.com/essaylab/teacher-bff/internal/metrics"
 	"github.com/essaylab/teacher-bff/internal/persisted"
+	"github.com/essaylab/teacher-bff/internal/playground"
 	"github.com/essaylab/teacher-bff/internal/tracing"
 	"github.com/essaylab/teacher-bff/internal/wstransport"
 )
@@ -45,11 +45,11 @@ type Options struct {
 	// GraphQL layer (the demo's playground loads the schema that way);
 	// viewer still fails for them. Off everywhere but the demo.
 	AllowAnonymous bool
-	// Introspection and Playground are on in development and the demo.
+	// Introspection is on in development and the demo.
 	Introspection bool
-	Playground    bool
-	// PlaygroundHeaders are prefilled in the playground (the demo's token).
-	PlaygroundHeaders map[string]string
+	// Playground serves GraphiQL at / and its files under
+	// playground.AssetsPrefix (development and the demo); nil for none.
+	Playground *playground.Handler
 	// AllowedOrigins are the browser origins that may open subscriptions
 	// (and, cross-origin, send queries). Requests without an Origin header
 	// (not from a browser) are not subject to it.
@@ -112,10 +112,9 @@ func New(o Options) http.Handler {
 		rateLimit(o.RateLimit, o.RateWindow),
 	).Handle("/graphql", gql)
 
-	if o.Playground {
-		r.Get("/", playground.Handler("Teacher BFF", "/graphql",
-			playground.WithGraphiqlUiHeaders(o.PlaygroundHeaders),
-			playground.WithGraphiqlEnablePluginExplorer(true)))
+	if o.Playground != nil {
+		r.Get("/", o.Playground.ServeHTTP)
+		r.Get(playground.AssetsPrefix+"*", o.Playground.ServeHTTP)
 	}
 	return r
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/entitlements"
 	"github.com/essaylab/teacher-bff/internal/health"
 	"github.com/essaylab/teacher-bff/internal/loaders"
+	"github.com/essaylab/teacher-bff/internal/playground"
 	"github.com/essaylab/teacher-bff/internal/ras"
 	"github.com/essaylab/teacher-bff/internal/server"
 )
@@ -47,6 +48,8 @@ func newServer(t *testing.T, logs *logBuffer, probe func(context.Context) error)
 	require.NoError(t, err)
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	prober := health.NewProber(time.Hour, time.Second, health.Check{Name: "ras", Probe: probe})
+	pg, err := playground.New(playground.Options{Title: "Teacher BFF", Endpoint: "/graphql"})
+	require.NoError(t, err)
 	h := server.New(server.Options{
 		Schema:        graph.NewSchema(graph.Deps{RAS: panicky{}, Credits: panicky{}, Logger: log}),
 		Loaders:       loaders.NewFactory(nil, nil, panicky{}, loaders.Config{}),
@@ -54,7 +57,7 @@ func newServer(t *testing.T, logs *logBuffer, probe func(context.Context) error)
 		Health:        prober,
 		Logger:        log,
 		Introspection: true,
-		Playground:    true,
+		Playground:    pg,
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

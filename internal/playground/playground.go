@@ -1,0 +1,256 @@
+// Package playground serves GraphiQL, the BFF's in-browser GraphQL IDE.
+//
+// The page and everything it loads come from the BFF itself: GraphiQL,
+// React, graphql-ws and Monaco's workers are bundled from their npm packages
+// (web/playground: package.json, package-lock.json and a small entry file)
+// into dist/, which the binary embeds. The build is an artefact, not
+// committed:
+//
+//	npm --prefix web/playground ci && npm --prefix web/playground run build
+//
+// Where it is absent (a fresh clone built without Node.js), the playground
+// falls back to gqlgen's page, which loads GraphiQL from a CDN: it needs the
+// internet and cannot run under a strict Content-Security-Policy.
+//
+// Routes, under the router the handler is mounted on:
+//
+//	GET /                        the page (HTML; CSP with a fresh nonce)
+//	GET /playground/config.json  endpoint, headers, tabs and revision (JSON)
+//	GET /playground/{file}       the embedded build (scripts, styles, workers, font)
+package playground
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	gqlplayground "github.com/99designs/gqlgen/graphql/playground"
+)
+
+// AssetsPrefix is the path under which the configuration and the embedded
+// build are served.
+const AssetsPrefix = "/playground/"
+
+// BuildCommand builds the offline playground (from the repository root).
+const BuildCommand = "npm --prefix web/playground ci && npm --prefix web/playground run build"
+
+// dist holds the build of web/playground (.gitkeep alone when it was not
+// built).
+//
+//go:embed all:dist
+var dist embed.FS
+
+// Tab is one operation the page opens with, ready to run.
+type Tab struct {
+	// Name is the operation's name (for tests and logs; GraphiQL titles the
+	// tab from the document).
+	Name string `json:"name"`
+	// Query is the complete document: the operation and its fragments.
+	Query string `json:"query"`
+	// Variables is a JSON object, or empty.
+	Variables string `json:"variables,omitempty"`
+}
+
+// Options configure the playground.
+type Options struct {
+	// Title is the page's title.
+	Title string
+	// Endpoint is the GraphQL endpoint's path (queries over HTTP POST,
+	// subscriptions over graphql-transport-ws on the same path).
+	Endpoint string
+	// Headers prefill the request headers of every tab (the demo's
+	// Authorization header); nil for none.
+	Headers map[string]string
+	// Tabs are the operations the page opens with, in order.
+	Tabs []Tab
+}
+
+// Handler serves the playground. Build it with New.
+type Handler struct {
+	mux     *http.ServeMux
+	offline bool
+}
+
+// config is what config.json serves to the page (web/playground/src/main.jsx).
+type config struct {
+	Endpoint string            `json:"endpoint"`
+	Headers  map[string]string `json:"headers"`
+	Tabs     []Tab             `json:"tabs"`
+	// Revision changes whenever anything above does (a demo restart issues
+	// a new token): the page then drops the tabs and headers GraphiQL saved
+	// in localStorage, so a stale token does not outlive its server.
+	Revision string `json:"revision"`
+}
+
+// New returns the playground's handler: the embedded build when it is
+// there, else the CDN page (Offline tells which).
+func New(o Options) (*Handler, error) {
+	files, err := fs.Sub(dist, "dist")
+	if err != nil {
+		return nil, fmt.Errorf("playground: embedded build: %w", err)
+	}
+	return newHandler(o, files)
+}
+
+// newHandler is New serving the build in files.
+func newHandler(o Options, files fs.FS) (*Handler, error) {
+	cfg := config{Endpoint: o.Endpoint, Headers: o.Headers, Tabs: o.Tabs}
+	if cfg.Headers == nil {
+		cfg.Headers = map[string]string{}
+	}
+	if cfg.Tabs == nil {
+		cfg.Tabs = []Tab{}
+	}
+	sum, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("playground: encode config: %w", err)
+	}
+	h := sha256.Sum256(sum)
+	cfg.Revision = hex.EncodeToString(h[:8])
+	body, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("playground: encode config: %w", err)
+	}
+
+	pg := &Handler{mux: http.NewServeMux()}
+	if _, err := fs.Stat(files, "playground.js"); err != nil {
+		pg.mux.Handle("GET /{$}", gqlplayground.Handler(o.Title, o.Endpoint,
+			gqlplayground.WithGraphiqlUiHeaders(o.Headers),
+			gqlplayground.WithGraphiqlEnablePluginExplorer(true),
+			// A new revision starts from fresh storage: no stale token.
+			gqlplayground.WithStoragePrefix("teacher-bff:"+cfg.Revision+":")))
+		return pg, nil
+	}
+	assets, err := newAssets(files)
+	if err != nil {
+		return nil, err
+	}
+	pg.offline = true
+	pg.mux.Handle("GET /{$}", page(o.Title))
+	pg.mux.HandleFunc("GET "+AssetsPrefix+"config.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, _ = w.Write(body)
+	})
+	pg.mux.Handle("GET "+AssetsPrefix+"{file}", http.StripPrefix(strings.TrimSuffix(AssetsPrefix, "/"), assets))
+	return pg, nil
+}
+
+// Offline reports whether the page is the embedded build (true) or the
+// CDN fallback (false).
+func (h *Handler) Offline() bool { return h.offline }
+
+// ServeHTTP serves the routes in the package comment; others are 404.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// ContentSecurityPolicy is the page's policy for a nonce (base64). Why each
+// source is there:
+//
+//   - default-src 'self': scripts, workers, fetch and WebSocket
+//     (graphql-transport-ws on the same host and port), fonts: all from
+//     the BFF.
+//   - script-src 'self' 'nonce-…': the bundle, loaded by the one script
+//     tag that carries the nonce; no inline script, no eval.
+//   - style-src 'self' 'unsafe-inline': Monaco (monaco-editor 0.52, which
+//     GraphiQL 5 pins) adds <style> elements at run time without a nonce
+//     and renders style attributes into its HTML; with a nonce in the
+//     directive, browsers would ignore 'unsafe-inline' and the editors would
+//     lose their layout. Styles cannot run code.
+//   - img-src and font-src 'self' data:: GraphiQL's stylesheet inlines its
+//     icons and fonts as data: URLs.
+//   - object-src, base-uri, form-action 'none' and frame-ancestors 'none':
+//     nothing to embed, no base or form to hijack, no framing.
+func ContentSecurityPolicy(nonce string) string {
+	return "default-src 'self'; script-src 'self' 'nonce-" + nonce + "'; " +
+		"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+		"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+}
+
+var pageTemplate = template.Must(template.New("playground").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<link rel="stylesheet" href="{{.Prefix}}playground.css">
+<script type="module" src="{{.Prefix}}playground.js" nonce="{{.Nonce}}"></script>
+</head>
+<body>
+<div id="graphiql" style="height: 100vh">Loading the playground…</div>
+</body>
+</html>
+`))
+
+// page serves the HTML page with a fresh nonce in its CSP.
+func page(title string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		nonce := make([]byte, 16)
+		_, _ = rand.Read(nonce) // never fails (crypto/rand)
+		n := base64.StdEncoding.EncodeToString(nonce)
+		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy(n))
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		_ = pageTemplate.Execute(w, map[string]string{"Title": title, "Prefix": AssetsPrefix, "Nonce": n})
+	})
+}
+
+// assets serves the embedded build with strong ETags (the files have fixed
+// names, so browsers revalidate; a new build changes the ETag).
+type assets struct {
+	files fs.FS
+	etags map[string]string
+}
+
+func newAssets(files fs.FS) (*assets, error) {
+	a := &assets{files: files, etags: map[string]string{}}
+	err := fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(files, path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		a.etags[path] = `"` + hex.EncodeToString(sum[:12]) + `"`
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("playground: embedded build: %w", err)
+	}
+	return a, nil
+}
+
+func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	etag, ok := a.etags[name]
+	if !ok || strings.HasPrefix(name, ".") {
+		http.NotFound(w, r)
+		return
+	}
+	f, err := a.files.Open(name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// Embedded files have no modification time; ServeContent answers
+	// If-None-Match from the ETag and sets Content-Type from the name.
+	http.ServeContent(w, r, name, time.Time{}, f.(io.ReadSeeker))
+}
