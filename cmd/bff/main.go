@@ -4,6 +4,8 @@
 //	go run ./cmd/bff         # against the upstreams named by BFF_* variables
 //	go run ./cmd/bff -h      # the flags and every setting with its default
 //	go run ./cmd/bff token -sub teacher-1   # a development token (BFF_JWT_SECRET)
+//	go run ./cmd/bff persisted-manifest -dir testdata/operations -format apollo|codegen
+//	                         # the trusted documents of a folder of .graphql files, for a frontend build
 package main
 
 import (
@@ -36,10 +38,15 @@ func main() {
 }
 
 // run serves until ctx is done (SIGINT or SIGTERM), then shuts down; or
-// runs the token command.
+// runs the subcommand args name.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "token" {
-		return runToken(args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "token":
+			return runToken(args[1:], stdout, stderr)
+		case "persisted-manifest":
+			return writeManifest(args[1:], stdout, stderr)
+		}
 	}
 	cli, err := parseFlags(args, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/formatter"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 )
@@ -20,8 +19,18 @@ import (
 // Operation is one named operation with the fragments it uses, as the
 // complete document a client sends.
 type Operation struct {
-	Name     string
+	Name string
+	// Type is "query", "mutation" or "subscription".
+	Type string
+	// Document is the operation followed by the fragments it uses, sorted
+	// by name, printed by Print: the files' documents without their
+	// comments, what curl or a client that adds nothing sends.
 	Document string
+	// ClientDocument is Document with __typename added to every selection
+	// set below the operation's own, the way Apollo Client's cache and
+	// urql's document cache add it before sending (and Apollo's manifest
+	// generator before hashing): what those clients send by default.
+	ClientDocument string
 }
 
 // Load reads every .graphql file in dir and returns each operation as a
@@ -66,13 +75,21 @@ func load(schema *ast.Schema, fsys fs.FS, dir, name string) ([]Operation, error)
 		if op.Name == "" {
 			return nil, fmt.Errorf("operations: an operation in %s has no name", name)
 		}
-		out = append(out, Operation{Name: op.Name, Document: standalone(doc, op)})
+		one := standalone(doc, op)
+		out = append(out, Operation{
+			Name:           op.Name,
+			Type:           string(op.Operation),
+			Document:       Print(one),
+			ClientDocument: Print(withTypename(one)),
+		})
 	}
 	return out, nil
 }
 
-// standalone prints op with exactly the fragments it uses.
-func standalone(doc *ast.QueryDocument, op *ast.OperationDefinition) string {
+// standalone is op with exactly the fragments it uses, sorted by name (the
+// order of Apollo's sortTopLevelDefinitions: the operation, then its
+// fragments).
+func standalone(doc *ast.QueryDocument, op *ast.OperationDefinition) *ast.QueryDocument {
 	used := map[string]bool{}
 	var visit func(ast.SelectionSet)
 	visit = func(set ast.SelectionSet) {
@@ -99,7 +116,69 @@ func standalone(doc *ast.QueryDocument, op *ast.OperationDefinition) string {
 			one.Fragments = append(one.Fragments, f)
 		}
 	}
-	var b strings.Builder
-	formatter.NewFormatter(&b).FormatQueryDocument(one)
-	return b.String()
+	sort.SliceStable(one.Fragments, func(i, j int) bool { return one.Fragments[i].Name < one.Fragments[j].Name })
+	return one
+}
+
+// withTypename returns a copy of doc with a __typename field appended to
+// every selection set but the operations' own, unless the set already
+// selects __typename or another introspection field: Apollo Client's
+// addTypenameToDocument (@apollo/client/utilities), which urql's
+// formatDocument matches for these documents.
+func withTypename(doc *ast.QueryDocument) *ast.QueryDocument {
+	out := &ast.QueryDocument{}
+	for _, op := range doc.Operations {
+		c := *op
+		c.SelectionSet = typenameBelow(op.SelectionSet)
+		out.Operations = append(out.Operations, &c)
+	}
+	for _, f := range doc.Fragments {
+		c := *f
+		c.SelectionSet = typenameIn(f.SelectionSet)
+		out.Fragments = append(out.Fragments, &c)
+	}
+	return out
+}
+
+// typenameBelow copies set, adding __typename to the sets it contains.
+func typenameBelow(set ast.SelectionSet) ast.SelectionSet {
+	out := make(ast.SelectionSet, 0, len(set)+1)
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			c := *s
+			switch {
+			case len(s.SelectionSet) == 0:
+			case exported(s):
+				c.SelectionSet = typenameBelow(s.SelectionSet)
+			default:
+				c.SelectionSet = typenameIn(s.SelectionSet)
+			}
+			out = append(out, &c)
+		case *ast.InlineFragment:
+			c := *s
+			c.SelectionSet = typenameIn(s.SelectionSet)
+			out = append(out, &c)
+		default:
+			out = append(out, sel)
+		}
+	}
+	return out
+}
+
+// typenameIn copies set with __typename added to it and below it.
+func typenameIn(set ast.SelectionSet) ast.SelectionSet {
+	out := typenameBelow(set)
+	for _, sel := range set {
+		if f, ok := sel.(*ast.Field); ok && strings.HasPrefix(f.Name, "__") {
+			return out
+		}
+	}
+	return append(out, &ast.Field{Name: "__typename", Alias: "__typename"})
+}
+
+// exported reports Apollo's @export exception: an exported selection is an
+// input value and gets no __typename.
+func exported(f *ast.Field) bool {
+	return f.Directives.ForName("export") != nil
 }
