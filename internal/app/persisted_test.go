@@ -1,13 +1,18 @@
 package app_test
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/essaylab/teacher-bff/graph"
 	"github.com/essaylab/teacher-bff/internal/devstack"
+	"github.com/essaylab/teacher-bff/internal/operations"
 	"github.com/essaylab/teacher-bff/internal/persisted"
 	"github.com/essaylab/teacher-bff/internal/testenv"
 )
@@ -46,25 +51,82 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 	require.NotEmpty(t, resp.Errors, "a document that does not match its hash is refused")
 }
 
-// In trusted-documents mode only the registered operations run, by hash or
-// by their exact text; anything else is refused before any upstream call.
-func TestTrustedDocumentsOnly(t *testing.T) {
+// BFF_TRUSTED_DOCUMENTS takes a folder of .graphql files or a manifest of
+// either format: the contract operations run by their hash and by their
+// text as Apollo Client and urql send it (with __typename); anything else is
+// refused before any upstream call.
+func TestTrustedDocumentsSetting(t *testing.T) {
 	root, err := testenv.RepoRoot()
 	require.NoError(t, err)
-	env := testenv.Start(t, func(c *configT, _ *optionsT) {
-		c.TrustedDocuments = filepath.Join(root, "testdata", "operations")
-	})
-	dashboard := testenv.Operation(t, "TeacherDashboard")
+	dir := filepath.Join(root, "testdata", "operations")
+	ops, err := operations.Load(graph.NewSchema(graph.Deps{}).Schema(), dir)
+	require.NoError(t, err)
+	manifest := func(format string) func(t *testing.T) string {
+		return func(t *testing.T) string {
+			var buf bytes.Buffer
+			require.NoError(t, persisted.WriteManifest(&buf, ops, format))
+			path := filepath.Join(t.TempDir(), format+".json")
+			require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
+			return path
+		}
+	}
+	var dashboard operations.Operation
+	for _, op := range ops {
+		if op.Name == "TeacherDashboard" {
+			dashboard = op
+		}
+	}
 
-	resp := env.Do(t, testenv.Request{Query: dashboard, Token: env.Token(t, devstack.TeacherWithOrg)}, nil)
-	require.Empty(t, resp.Errors, "a registered document runs by its text")
+	apolloText := dashboard.ClientDocument
+	urqlText := strings.ReplaceAll(apolloText, "\n\n", "\n")
+	for _, tt := range []struct {
+		name string
+		path func(t *testing.T) string
+		// hashes are the ids the setting's documents are found by: each
+		// client's hash of its own text, except that a Code Generator
+		// manifest holds urql's.
+		hashes []string
+	}{
+		{"directory", func(*testing.T) string { return dir }, []string{persisted.Hash(apolloText), persisted.Hash(urqlText)}},
+		{"apollo manifest", manifest(persisted.FormatApollo), []string{persisted.Hash(apolloText), persisted.Hash(urqlText)}},
+		{"codegen manifest", manifest(persisted.FormatCodegen), []string{persisted.Hash(urqlText)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := tt.path(t)
+			env := testenv.Start(t, func(c *configT, _ *optionsT) { c.TrustedDocuments = path })
+			token := env.Token(t, devstack.TeacherWithOrg)
+			type viewer struct {
+				Viewer struct {
+					Typename string `json:"__typename"`
+					ID       string `json:"id"`
+					Batches  struct {
+						TotalCount int `json:"totalCount"`
+					} `json:"batches"`
+				} `json:"viewer"`
+			}
+			check := func(t *testing.T, resp *testenv.Response, got viewer) {
+				t.Helper()
+				require.Empty(t, resp.Errors)
+				assert.Equal(t, devstack.TeacherWithOrg, got.Viewer.ID)
+				assert.Equal(t, "Teacher", got.Viewer.Typename, "the registered document is the one with __typename")
+				assert.Equal(t, len(env.Stack.Store.BatchIDs(devstack.TeacherWithOrg)), got.Viewer.Batches.TotalCount)
+			}
 
-	resp = env.Send(t, gqlPost(mustJSON(t, apqRequest{Extensions: apq(persisted.Hash(dashboard))}), nil)(t, env), nil)
-	require.Empty(t, resp.Errors, "a registered document runs by its hash")
+			for _, text := range []string{apolloText, urqlText} {
+				var byText viewer
+				check(t, env.Do(t, testenv.Request{Query: text, Token: token}, &byText), byText)
+			}
+			for _, hash := range tt.hashes {
+				var byHash viewer
+				resp := env.Send(t, gqlPost(mustJSON(t, apqRequest{Extensions: apq(hash)}), nil)(t, env), &byHash)
+				check(t, resp, byHash)
+			}
 
-	env.ResetCounts()
-	resp = env.Do(t, testenv.Request{Query: `{ viewer { batches(limit: 100) { nodes { essays { filename } } } } }`, Token: env.Token(t, devstack.TeacherWithOrg)}, nil)
-	assert.Equal(t, "PERSISTED_QUERY_NOT_ALLOWED", resp.Code())
-	assert.Equal(t, 400, resp.Status)
-	assert.Zero(t, env.Stack.RAS.Count("list-batches"))
+			env.ResetCounts()
+			resp := env.Do(t, testenv.Request{Query: `{ viewer { batches(limit: 100) { nodes { essays { filename } } } } }`, Token: token}, nil)
+			assert.Equal(t, "PERSISTED_QUERY_NOT_ALLOWED", resp.Code())
+			assert.Equal(t, 400, resp.Status)
+			assert.Zero(t, env.Stack.RAS.Count("list-batches"))
+		})
+	}
 }

@@ -64,8 +64,9 @@ type Config struct {
 	// Introspection serves the schema to clients (and the playground);
 	// on by default outside production.
 	Introspection bool // BFF_INTROSPECTION
-	// TrustedDocuments is a directory of .graphql files; when set, only the
-	// operations in it may run.
+	// TrustedDocuments is a persisted-documents manifest file (Apollo's or
+	// GraphQL Code Generator's) or a directory of .graphql files; when
+	// set, only the documents in it may run (internal/persisted).
 	TrustedDocuments string // BFF_TRUSTED_DOCUMENTS
 
 	// Limits on one request, each 1 or more.
@@ -118,7 +119,7 @@ var Settings = []Setting{
 	{Name: "BFF_ALLOWED_ORIGINS", Help: "comma-separated browser origins allowed to subscribe and call cross-origin (e.g. `https://app.example.com`)"},
 	{Name: "BFF_ENV", Default: Production, Help: "`production` or `development` (production turns off introspection, the playground and field suggestions); with `-demo` the default is `development`"},
 	{Name: "BFF_INTROSPECTION", Help: "serve introspection and the playground (default: on in development and the demo, off in production)"},
-	{Name: "BFF_TRUSTED_DOCUMENTS", Help: "directory of the frontend's .graphql operations; when set, only those may run (by hash or exact text)"},
+	{Name: "BFF_TRUSTED_DOCUMENTS", Help: "the documents that may run, and only those: a manifest file (Apollo's persisted-query manifest or GraphQL Code Generator's persisted documents, see `bff persisted-manifest`) or a directory of the frontend's .graphql operations; requests name one by hash or send its text"},
 	{Name: "BFF_SHUTDOWN_TIMEOUT", Default: "20s", Help: "how long in-flight operations may finish after SIGTERM"},
 	{Name: "BFF_DRAIN_DELAY", Help: "how long to keep serving after SIGTERM with /readyz failing, before closing (default 5s in production, 0s otherwise)"},
 	{Name: "BFF_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},

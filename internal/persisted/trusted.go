@@ -2,52 +2,49 @@ package persisted
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"sort"
+	"os"
 	"strings"
 
-	"github.com/essaylab/teacher-bff/internal/gqlerr"
-
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
 	"github.com/essaylab/teacher-bff/internal/operations"
 )
 
-// Trusted is the trusted-documents mode: registered with srv.Use, it lets
-// through only requests for documents registered by LoadTrusted, so a
-// stolen token cannot run arbitrary queries. A request passes when
+// Trusted is the trusted-documents mode (persisted documents as an
+// allow-list): registered with srv.Use, it lets through only requests for
+// documents registered by LoadTrusted, so a stolen token cannot run
+// arbitrary queries. A request passes when
 //
 //   - its extensions.persistedQuery.sha256Hash names a registered document
-//     (Apollo's protocol: the query may then be absent, or must be that
+//     (the protocol of Apollo Client's persisted-queries link and urql's
+//     persistedExchange: the query may then be absent, or must be that
 //     document), and the document is filled in as the query;
-//   - or its query is a registered document, byte for byte once leading
-//     and trailing white space is trimmed: the text as printed (the body
-//     in WriteManifest), not the source file's formatting of it;
+//   - or its query is a registered document, token for token: comments,
+//     commas and white space do not count, so the text Apollo Client,
+//     urql or curl sends of one document all match;
 //   - or, with AllowByName, it names a registered operation in
 //     operationName and sends no query at all.
 //
-// Anything else is refused with gqlerr.CodePersistedQueryNotAllowed before
-// gqlgen parses it.
-// Register Trusted before extension.AutomaticPersistedQuery, or APQ stores
-// ad-hoc documents (which Trusted then refuses) before Trusted sees them.
+// A document's ids are its manifest id, the SHA-256 of its body and the
+// SHA-256 of the body as urql sends it (urql's stringifyDocument keeps no
+// blank line between definitions): each client's hash of the text it
+// sends finds it. Anything else is refused with
+// gqlerr.CodePersistedQueryNotAllowed before gqlgen parses it. Register
+// Trusted before extension.AutomaticPersistedQuery, or APQ stores ad-hoc
+// documents (which Trusted then refuses) before Trusted sees them.
 type Trusted struct {
 	// AllowByName lets clients send only the operation name. Off by
 	// default: a name says nothing about the version of the document the
 	// client was built with.
 	AllowByName bool
 
-	byHash map[string]document
-	byText map[string]string // trimmed text → hash
-	byName map[string]string // operation name → hash
-}
-
-type document struct {
-	name, kind, text string
+	byID   map[string]*Document
+	byText map[string]*Document // tokens (see tokens) → document
+	byName map[string]*Document // operation name → its first document
 }
 
 var _ interface {
@@ -55,26 +52,61 @@ var _ interface {
 	graphql.OperationParameterMutator
 } = (*Trusted)(nil)
 
-// LoadTrusted registers every operation of the .graphql files in dir
-// (fragments may sit in files of their own) as the self-contained document
-// internal/operations prints, under its Hash and its name.
-func LoadTrusted(schema *ast.Schema, dir string) (*Trusted, error) {
-	ops, err := operations.Load(schema, dir)
+// LoadTrusted registers the documents at path (BFF_TRUSTED_DOCUMENTS):
+//
+//   - a manifest file (ReadManifest: Apollo's persisted-query manifest or
+//     GraphQL Code Generator's persisted documents), each entry under its id;
+//   - or a directory of .graphql files (fragments may sit in files of their
+//     own), each operation with the fragments it uses, both as Apollo
+//     Client and urql send it (ClientDocument, with __typename) and as
+//     written (Document, what curl sends).
+//
+// Every document must validate against schema.
+func LoadTrusted(schema *ast.Schema, path string) (*Trusted, error) {
+	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("persisted: %w", err)
+		return nil, fmt.Errorf("persisted: trusted documents: %w", err)
 	}
-	t := &Trusted{byHash: map[string]document{}, byText: map[string]string{}, byName: map[string]string{}}
-	for _, op := range ops {
-		doc, errs := gqlparser.LoadQuery(schema, op.Document)
-		if len(errs) > 0 {
-			return nil, fmt.Errorf("persisted: %s as printed: %w", op.Name, errs)
+	var docs []Document
+	if info.IsDir() {
+		ops, err := operations.Load(schema, path)
+		if err != nil {
+			return nil, fmt.Errorf("persisted: %w", err)
 		}
-		h := Hash(op.Document)
-		t.byHash[h] = document{name: op.Name, kind: string(doc.Operations[0].Operation), text: op.Document}
-		t.byText[strings.TrimSpace(op.Document)] = h
-		t.byName[op.Name] = h
+		for _, op := range ops {
+			docs = append(docs,
+				Document{ID: Hash(op.ClientDocument), Name: op.Name, Type: op.Type, Body: op.ClientDocument},
+				Document{ID: Hash(op.Document), Name: op.Name, Type: op.Type, Body: op.Document})
+		}
+	} else if docs, err = ReadManifest(path); err != nil {
+		return nil, err
+	}
+	t := &Trusted{byID: map[string]*Document{}, byText: map[string]*Document{}, byName: map[string]*Document{}}
+	for i := range docs {
+		if err := t.register(schema, &docs[i]); err != nil {
+			return nil, fmt.Errorf("persisted: %s: %w", path, err)
+		}
 	}
 	return t, nil
+}
+
+// register checks d against schema (filling in its name and type) and
+// indexes it by its ids, its tokens and its name.
+func (t *Trusted) register(schema *ast.Schema, d *Document) error {
+	if err := d.check(schema); err != nil {
+		return err
+	}
+	for _, id := range []string{d.ID, Hash(d.Body), Hash(urqlText(d.Body))} {
+		if other, ok := t.byID[id]; ok && other.Body != d.Body {
+			return fmt.Errorf("id %s names two different documents (%s and %s)", id, other.Name, d.Name)
+		}
+		t.byID[id] = d
+	}
+	t.byText[tokens(d.Body)] = d
+	if _, ok := t.byName[d.Name]; !ok {
+		t.byName[d.Name] = d
+	}
+	return nil
 }
 
 // ExtensionName implements graphql.HandlerExtension.
@@ -84,9 +116,9 @@ func (t *Trusted) ExtensionName() string { return "TrustedDocuments" }
 // must validate against the schema the server serves, so a drift between
 // the two stops the server at start rather than failing requests.
 func (t *Trusted) Validate(schema graphql.ExecutableSchema) error {
-	for h, d := range t.byHash {
-		if _, errs := gqlparser.LoadQuery(schema.Schema(), d.text); len(errs) > 0 {
-			return fmt.Errorf("persisted: trusted document %s (%s) does not validate: %w", d.name, h, errs)
+	for _, d := range t.byID {
+		if err := d.check(schema.Schema()); err != nil {
+			return fmt.Errorf("persisted: trusted document %s (%s): %w", d.Name, d.ID, err)
 		}
 	}
 	return nil
@@ -98,31 +130,34 @@ func (t *Trusted) MutateOperationParameters(_ context.Context, params *graphql.R
 	if err != nil {
 		return notAllowed(err.Error())
 	}
-	query := strings.TrimSpace(params.Query)
 	switch {
 	case hash != "":
-		d, ok := t.byHash[hash]
+		d, ok := t.byID[hash]
 		if !ok {
 			return notAllowed("persisted query " + hash + " is not a registered document")
 		}
-		if query != "" && query != strings.TrimSpace(d.text) {
+		if strings.TrimSpace(params.Query) != "" && tokens(params.Query) != tokens(d.Body) {
 			return notAllowed("the query is not the registered document " + hash)
 		}
-		params.Query = d.text
-	case query != "":
-		h, ok := t.byText[query]
+		params.Query = d.Body
+		// Resolved: the hash may be a manifest id or of another client's
+		// text, which the APQ extension after this one would refuse as
+		// not the hash of the query.
+		delete(params.Extensions, "persistedQuery")
+	case strings.TrimSpace(params.Query) != "":
+		d, ok := t.byText[tokens(params.Query)]
 		if !ok {
 			return notAllowed("the query is not a registered document")
 		}
 		// The registered text, so every client's request hits the same
 		// entry of gqlgen's parsed-query cache.
-		params.Query = t.byHash[h].text
+		params.Query = d.Body
 	case t.AllowByName && params.OperationName != "":
-		h, ok := t.byName[params.OperationName]
+		d, ok := t.byName[params.OperationName]
 		if !ok {
 			return notAllowed("operation " + params.OperationName + " is not registered")
 		}
-		params.Query = t.byHash[h].text
+		params.Query = d.Body
 	default:
 		return notAllowed("the request names no registered document")
 	}
@@ -150,37 +185,12 @@ func notAllowed(msg string) *gqlerror.Error {
 	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(gqlerr.CodePersistedQueryNotAllowed)}}
 }
 
-// Manifest returns the hash of each registered operation by name, for the
-// frontend's build to send hashes instead of documents.
-func (t *Trusted) Manifest() map[string]string {
+// IDs returns the id of each registered operation by name (of its first
+// document: with a directory, the one Apollo Client and urql send).
+func (t *Trusted) IDs() map[string]string {
 	out := make(map[string]string, len(t.byName))
-	for name, h := range t.byName {
-		out[name] = h
+	for name, d := range t.byName {
+		out[name] = d.ID
 	}
 	return out
-}
-
-// WriteManifest writes the registered documents as an Apollo persisted
-// query manifest (the format of @apollo/generate-persisted-query-manifest),
-// sorted by name: what a frontend build or a router needs to send or check
-// hashes, and the exact text each hash is of.
-func (t *Trusted) WriteManifest(w io.Writer) error {
-	type entry struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-		Type string `json:"type"`
-		Body string `json:"body"`
-	}
-	m := struct {
-		Format     string  `json:"format"`
-		Version    int     `json:"version"`
-		Operations []entry `json:"operations"`
-	}{Format: "apollo-persisted-query-manifest", Version: 1, Operations: []entry{}}
-	for h, d := range t.byHash {
-		m.Operations = append(m.Operations, entry{ID: h, Name: d.name, Type: d.kind, Body: d.text})
-	}
-	sort.Slice(m.Operations, func(i, j int) bool { return m.Operations[i].Name < m.Operations[j].Name })
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(m)
 }

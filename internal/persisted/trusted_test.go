@@ -3,11 +3,13 @@ package persisted_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -26,17 +28,19 @@ import (
 
 var contractDir = filepath.Join("..", "..", "testdata", "operations")
 
-func contract(t *testing.T) (*persisted.Trusted, map[string]string) {
+// contract loads the contract operations in trusted mode, and as
+// operations.Load returns them.
+func contract(t *testing.T) (*persisted.Trusted, map[string]operations.Operation) {
 	t.Helper()
 	trusted, err := persisted.LoadTrusted(schema, contractDir)
 	require.NoError(t, err)
 	ops, err := operations.Load(schema, contractDir)
 	require.NoError(t, err)
-	docs := map[string]string{}
+	byName := map[string]operations.Operation{}
 	for _, op := range ops {
-		docs[op.Name] = op.Document
+		byName[op.Name] = op
 	}
-	return trusted, docs
+	return trusted, byName
 }
 
 // typenameDir holds one document that runs without upstreams.
@@ -47,66 +51,162 @@ func typenameDir(t *testing.T) string {
 	return dir
 }
 
-func TestLoadTrustedRegistersEachOperationByHash(t *testing.T) {
-	trusted, docs := contract(t)
-	want := map[string]string{}
-	for name, doc := range docs {
-		want[name] = persisted.Hash(doc)
-	}
-	assert.Equal(t, want, trusted.Manifest())
-	assert.Len(t, want, 4)
+// apolloIDs are the ids @apollo/generate-persisted-query-manifest 1.4.0
+// gives the contract operations (`npx generate-persisted-query-manifest`
+// in test/clients with documents testdata/operations/*.graphql): the
+// SHA-256 of each operation as Apollo Client sends it. The client suite
+// compares the whole manifests in CI; these keep the check in plain
+// `go test`. When an operation changes, take the new ids from that run.
+var apolloIDs = map[string]string{
+	"BatchDetail":       "d362d0c737fbe2aac01e33df3fd432205c2e416283dfee7b9c1e1516e1ff1f35",
+	"BatchUpdates":      "b2695b68174403b33436c4151f03a079132a962dddb92a05d812825db9cf4357",
+	"DashboardSections": "52a3aaa8e990909efa79c7714b69aad584f4b1a3ddbd7918df36e35a809c118c",
+	"TeacherDashboard":  "92eb6240f7eeebdf961961515f46d87651d563fda65c37ac24925e85256a30bb",
+}
 
-	var buf bytes.Buffer
-	require.NoError(t, trusted.WriteManifest(&buf))
-	var m struct {
-		Format     string `json:"format"`
-		Version    int    `json:"version"`
-		Operations []struct{ ID, Name, Type, Body string }
+// A directory registers each operation under the id Apollo's tooling gives
+// it.
+func TestLoadTrustedDirectoryUsesApolloIDs(t *testing.T) {
+	trusted, _ := contract(t)
+	assert.Equal(t, apolloIDs, trusted.IDs())
+}
+
+// Each format written from the contract directory loads back with the same
+// documents; the apollo form carries Apollo's ids, the codegen form keys
+// each body by its SHA-256.
+func TestWriteManifestRoundTrip(t *testing.T) {
+	_, ops := contract(t)
+	list := make([]operations.Operation, 0, len(ops))
+	for _, op := range ops {
+		list = append(list, op)
 	}
-	require.NoError(t, json.Unmarshal(buf.Bytes(), &m))
-	assert.Equal(t, "apollo-persisted-query-manifest", m.Format)
-	assert.Equal(t, 1, m.Version)
-	var names []string
-	for _, op := range m.Operations {
-		names = append(names, op.Name)
-		assert.Equal(t, want[op.Name], op.ID)
-		assert.Equal(t, op.ID, persisted.Hash(op.Body), "the id is the hash of the body")
-		wantType := "query"
-		if op.Name == "BatchUpdates" {
-			wantType = "subscription"
-		}
-		assert.Equal(t, wantType, op.Type, op.Name)
+	for _, format := range []string{persisted.FormatApollo, persisted.FormatCodegen} {
+		t.Run(format, func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, persisted.WriteManifest(&buf, list, format))
+			path := filepath.Join(t.TempDir(), "manifest.json")
+			require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
+
+			docs, err := persisted.ReadManifest(path)
+			require.NoError(t, err)
+			require.Len(t, docs, 4)
+			for _, d := range docs {
+				assert.Equal(t, persisted.Hash(d.Body), d.ID, "the id is the SHA-256 of the body")
+			}
+			trusted, err := persisted.LoadTrusted(schema, path)
+			require.NoError(t, err)
+			ids := trusted.IDs()
+			require.Len(t, ids, 4)
+			for name, op := range ops {
+				if format == persisted.FormatApollo {
+					assert.Equal(t, apolloIDs[name], ids[name])
+					assert.Contains(t, buf.String(), mustJSON(t, op.ClientDocument))
+				} else {
+					// As urql sends it: no blank line between definitions.
+					body := strings.ReplaceAll(op.ClientDocument, "\n\n", "\n")
+					assert.Equal(t, persisted.Hash(body), ids[name])
+				}
+			}
+			if format == persisted.FormatApollo {
+				var m struct {
+					Format     string `json:"format"`
+					Version    int    `json:"version"`
+					Operations []struct{ ID, Name, Type, Body string }
+				}
+				require.NoError(t, json.Unmarshal(buf.Bytes(), &m))
+				assert.Equal(t, "apollo-persisted-query-manifest", m.Format)
+				assert.Equal(t, 1, m.Version)
+				var names []string
+				for _, op := range m.Operations {
+					names = append(names, op.Name)
+					assert.Equal(t, ops[op.Name].Type, op.Type)
+				}
+				assert.Equal(t, []string{"BatchDetail", "BatchUpdates", "DashboardSections", "TeacherDashboard"}, names)
+			}
+		})
 	}
-	assert.True(t, sort.StringsAreSorted(names))
+	assert.ErrorContains(t, persisted.WriteManifest(io.Discard, list, "relay"), `format "relay"`)
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
 }
 
 func TestLoadTrustedErrors(t *testing.T) {
-	write := func(t *testing.T, content string) string {
-		dir := t.TempDir()
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "Op.graphql"), []byte(content), 0o600))
-		return dir
+	write := func(name, content string) func(t *testing.T) string {
+		return func(t *testing.T) string {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600))
+			if strings.HasSuffix(name, ".json") {
+				return filepath.Join(dir, name)
+			}
+			return dir
+		}
 	}
-	for name, dir := range map[string]func(t *testing.T) string{
-		"no such directory": func(t *testing.T) string { return filepath.Join(t.TempDir(), "missing") },
-		"no documents":      func(t *testing.T) string { return t.TempDir() },
-		"invalid":           func(t *testing.T) string { return write(t, "query Op { nothing }") },
-		"unnamed":           func(t *testing.T) string { return write(t, "{ __typename }") },
+	const typename = "query Typename {\n  __typename\n}"
+	for _, tt := range []struct {
+		name string
+		path func(t *testing.T) string
+		want string
+	}{
+		{"no such path", func(t *testing.T) string { return filepath.Join(t.TempDir(), "missing") }, "no such file"},
+		{"no documents", func(t *testing.T) string { return t.TempDir() }, "no .graphql files"},
+		{"invalid", write("Op.graphql", "query Op { nothing }"), "does not validate"},
+		{"unnamed", write("Op.graphql", "{ __typename }"), "has no name"},
+		{"not JSON", write("m.json", "query Op { __typename }"), "not a JSON object"},
+		{"empty manifest", write("m.json", "{}"), "lists no documents"},
+		{"other format", write("m.json", `{"format":"relay","version":1,"operations":[]}`), `format "relay"`},
+		{"apollo version 2", write("m.json", `{"format":"apollo-persisted-query-manifest","version":2,"operations":[]}`), "version 2"},
+		{"apollo entry without body", write("m.json", `{"format":"apollo-persisted-query-manifest","version":1,"operations":[{"id":"x"}]}`), "no id or body"},
+		{"codegen with a non-string", write("m.json", `{"abc": 1}`), "neither an Apollo manifest"},
+		{"invalid body", write("m.json", `{"abc": "query Op { nothing }"}`), "does not validate"},
+		{"anonymous body", write("m.json", `{"abc": "{ __typename }"}`), "exactly one named operation"},
+		{"two operations", write("m.json", `{"abc": "query A { __typename } query B { __typename }"}`), "exactly one named operation"},
+		{"name mismatch", write("m.json", `{"format":"apollo-persisted-query-manifest","version":1,"operations":[{"id":"x","name":"Other","type":"query","body":"`+strings.ReplaceAll(typename, "\n", `\n`)+`"}]}`), "listed as Other"},
+		{"one id, two bodies", write("m.json", `{"`+persisted.Hash(typename)+`": "query Other { __typename }", "x": "`+strings.ReplaceAll(typename, "\n", `\n`)+`"}`), "names two different documents"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			_, err := persisted.LoadTrusted(schema, dir(t))
-			assert.ErrorContains(t, err, "persisted: operations:")
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := persisted.LoadTrusted(schema, tt.path(t))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "persisted: "), err.Error())
 		})
 	}
 }
 
-// In trusted mode the contract operations run by hash and by their exact
-// text; anything else is refused as a request error before parsing.
+// sourceText is the operation's file and its fragment's file, concatenated
+// as written (comments and all): what curl sends.
+func sourceText(t *testing.T, files ...string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, f := range files {
+		raw, err := os.ReadFile(filepath.Join(contractDir, f))
+		require.NoError(t, err)
+		b.Write(raw)
+	}
+	return b.String()
+}
+
+// In trusted mode the contract operations run by hash and by their text as
+// each client sends it; anything else is refused as a request error before
+// parsing.
 func TestTrustedModeOverHTTP(t *testing.T) {
-	trusted, docs := contract(t)
+	trusted, ops := contract(t)
 	url := newServer(t, trusted)
-	dashboard := docs["TeacherDashboard"]
-	tampered := strings.Replace(dashboard, "orgBalance", "", 1)
-	require.NotEqual(t, dashboard, tampered)
+	apollo := ops["TeacherDashboard"].ClientDocument
+	urql := strings.ReplaceAll(apollo, "\n\n", "\n")
+	plain := ops["TeacherDashboard"].Document
+	curl := sourceText(t, "TeacherDashboard.graphql", "DashboardBatch.fragment.graphql")
+	tampered := strings.Replace(apollo, "orgBalance", "", 1)
+	joined := strings.Replace(plain, "orgBalance\n      orgId", "orgBalanceorgId", 1)
+	aliased := strings.Replace(plain, "orgBalance", "orgBalance: userBalance", 1)
+	for _, changed := range []string{tampered, joined, aliased} {
+		require.NotEqual(t, plain, changed)
+		require.NotEqual(t, apollo, changed)
+	}
 
 	tests := []struct {
 		name    string
@@ -115,21 +215,34 @@ func TestTrustedModeOverHTTP(t *testing.T) {
 	}{
 		{"ad hoc", map[string]any{"query": "{ __typename }"}, false},
 		{"tampered text", map[string]any{"query": tampered}, false},
-		{"tampered text with the registered hash", apq(persisted.Hash(dashboard), tampered), false},
+		{"tampered text with the registered hash", apq(persisted.Hash(apollo), tampered), false},
 		{"tampered text with its own hash", apq(persisted.Hash(tampered), tampered), false},
+		{"a field renamed by an alias", map[string]any{"query": aliased}, false},
+		{"two names joined", map[string]any{"query": joined}, false},
 		{"unknown hash", apq(persisted.Hash("{ __typename }"), ""), false},
 		{"name only, by default", map[string]any{"operationName": "TeacherDashboard"}, false},
 		{"malformed extension", map[string]any{"extensions": map[string]any{"persistedQuery": "x"}}, false},
 		{"empty request", map[string]any{}, false},
-		{"exact text, trimmed", map[string]any{"query": "\n  " + dashboard + "\n\n"}, true},
-		{"hash and text", apq(persisted.Hash(dashboard), dashboard), true},
+		{"Apollo Client's text", map[string]any{"query": apollo}, true},
+		{"urql's text", map[string]any{"query": urql}, true},
+		{"the files as curl sends them", map[string]any{"query": curl}, true},
+		{"printed without __typename", map[string]any{"query": plain}, true},
+		{"on one line, with commas", map[string]any{"query": strings.Join(strings.Fields(curlWithoutComments(curl)), ", ")}, true},
+		{"hash of Apollo Client's text", apq(persisted.Hash(apollo), ""), true},
+		{"hash of urql's text", apq(persisted.Hash(urql), ""), true},
+		{"hash of the plain text", apq(persisted.Hash(plain), ""), true},
+		{"hash and urql's text", apq(persisted.Hash(apollo), urql), true},
 	}
-	for name, doc := range docs {
+	for name, op := range ops {
 		tests = append(tests, struct {
 			name    string
 			body    map[string]any
 			allowed bool
-		}{"hash of " + name, apq(persisted.Hash(doc), ""), true})
+		}{"Apollo id of " + name, apq(apolloIDs[name], ""), true}, struct {
+			name    string
+			body    map[string]any
+			allowed bool
+		}{"text of " + name, map[string]any{"query": op.ClientDocument}, true})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +250,7 @@ func TestTrustedModeOverHTTP(t *testing.T) {
 			if tt.allowed {
 				// Nothing runs for real without upstreams; what matters is
 				// that trusted mode let it through.
-				assert.NotEqual(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
+				assert.NotEqual(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code(), "%v", res.Errors)
 				return
 			}
 			assert.Equal(t, http.StatusBadRequest, status)
@@ -148,22 +261,31 @@ func TestTrustedModeOverHTTP(t *testing.T) {
 	}
 }
 
+// curlWithoutComments drops the # lines of the contract files.
+func curlWithoutComments(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "#") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
 // A registered document that needs no upstreams runs for real, by hash, by
 // its registered text and, when allowed, by name.
 func TestTrustedModeRuns(t *testing.T) {
 	trusted, err := persisted.LoadTrusted(schema, typenameDir(t))
 	require.NoError(t, err)
 	trusted.AllowByName = true
-	hash := trusted.Manifest()["Typename"]
+	hash := trusted.IDs()["Typename"]
 	url := newServer(t, trusted)
-	ops, err := operations.Load(schema, typenameDir(t))
-	require.NoError(t, err)
-	printed := ops[0].Document
 
 	for name, body := range map[string]map[string]any{
-		"hash": apq(hash, ""),
-		"text": {"query": printed},
-		"name": {"operationName": "Typename"},
+		"hash":            apq(hash, ""),
+		"text":            {"query": "query Typename {\n  __typename\n}"},
+		"text as written": {"query": "query Typename { __typename }"},
+		"name":            {"operationName": "Typename"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			status, res := post(t, url, body)
@@ -175,9 +297,7 @@ func TestTrustedModeRuns(t *testing.T) {
 	_, res := post(t, url, map[string]any{"operationName": "Other"})
 	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
 
-	// The text must be the registered one, as printed (the manifest's
-	// body), not the source file's formatting of it.
-	_, res = post(t, url, map[string]any{"query": "query Typename { __typename }"})
+	_, res = post(t, url, map[string]any{"query": "query Typename { __typename __typename }"})
 	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
 }
 
@@ -189,7 +309,7 @@ func TestTrustedBeforeAPQ(t *testing.T) {
 	cache := persisted.NewMemoryCache(10)
 	url := newServer(t, trusted, extension.AutomaticPersistedQuery{Cache: cache})
 
-	_, res := post(t, url, apq(trusted.Manifest()["Typename"], ""))
+	_, res := post(t, url, apq(trusted.IDs()["Typename"], ""))
 	assert.Empty(t, res.Errors)
 	assert.JSONEq(t, `{"__typename":"Query"}`, string(res.Data))
 
@@ -208,4 +328,28 @@ func TestTrustedValidatesAgainstTheServedSchema(t *testing.T) {
 	other := gqlparser.MustLoadSchema(&ast.Source{Input: "type Query { hello: String }"})
 	err := trusted.Validate(&graphql.ExecutableSchemaMock{SchemaFunc: func() *ast.Schema { return other }})
 	assert.ErrorContains(t, err, "does not validate")
+}
+
+// A manifest's ids are taken as given (GraphQL Code Generator hashes with
+// SHA-1 by default); a request by such an id runs the document, also with
+// APQ registered after trusted mode.
+func TestTrustedManifestIDsAsGiven(t *testing.T) {
+	const body = "query Typename {\n  __typename\n}"
+	sum := sha1.Sum([]byte(body))
+	id := hex.EncodeToString(sum[:])
+	path := filepath.Join(t.TempDir(), "persisted-documents.json")
+	require.NoError(t, os.WriteFile(path, []byte(mustJSON(t, map[string]string{id: body})), 0o600))
+	trusted, err := persisted.LoadTrusted(schema, path)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"Typename": id}, trusted.IDs())
+	url := newServer(t, trusted, extension.AutomaticPersistedQuery{Cache: persisted.NewMemoryCache(10)})
+
+	for _, hash := range []string{id, persisted.Hash(body)} {
+		status, res := post(t, url, apq(hash, ""))
+		assert.Equal(t, http.StatusOK, status)
+		assert.Empty(t, res.Errors)
+		assert.JSONEq(t, `{"__typename":"Query"}`, string(res.Data))
+	}
+	_, res := post(t, url, apq(id, "query Typename { __typename __typename }"))
+	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code(), "a text that is not the id's document")
 }
