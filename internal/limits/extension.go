@@ -51,8 +51,8 @@ func (l *Limiter) Validate(schema graphql.ExecutableSchema) error {
 	return nil
 }
 
-// MutateOperationParameters checks the operation before gqlgen parses and
-// validates it. That costs a second parse (about 20 µs for the contract
+// MutateOperationParameters checks the whole document, then the operation,
+// before gqlgen parses and validates it. That costs a second parse (about 20 µs for the contract
 // operations) but keeps hostile documents away from validation, whose
 // overlapping-fields rule is quadratic in repeated selections. A document
 // that does not parse, or names no operation it holds, is left for gqlgen
@@ -64,6 +64,11 @@ func (l *Limiter) MutateOperationParameters(_ context.Context, params *graphql.R
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: params.Query}, ParserTokenLimit)
 	if err != nil {
 		return nil
+	}
+	// The whole document first: validation will walk all of it, whichever
+	// operation runs.
+	if err := l.cfg.checkDocument(doc); err != nil {
+		return err
 	}
 	op := doc.Operations.ForName(params.OperationName)
 	if op == nil {

@@ -7,9 +7,15 @@
 // Check. The Limiter extension runs that check twice: once on the raw query
 // text before gqlgen parses and validates it, because validation itself is
 // what some hostile documents attack (the overlapping-fields rule is
-// quadratic in repeated selections: 5,000 `id`s cost it over a second of
-// CPU), and once more on the validated operation with coerced variables,
-// before any resolver runs.
+// quadratic in repeated selections: 7,000 `id`s cost it 3.5 s of CPU), and
+// once more on the validated operation with coerced variables, before any
+// resolver runs.
+//
+// Validation walks the whole document, not only the selected operation: so
+// before it, the whole document is measured too (MeasureDocument: every
+// operation and fragment, spreads written out up to a bound) and held to
+// the document limits, which keep any document under the body limit to a
+// few milliseconds of CPU (BenchmarkHostileDocument, FuzzHostileDocument).
 package limits
 
 import (
@@ -58,6 +64,18 @@ type Config struct {
 	MaxFieldDirectives int
 	// MaxRootFields bounds the fields selected at the operation's root.
 	MaxRootFields int
+
+	// The limits of the whole document (see DocumentMeasures): they bound
+	// what validating it costs, whichever operation is selected.
+
+	// MaxFragments bounds the fragment definitions of a document.
+	MaxFragments int
+	// MaxDocumentSelections bounds the selections of the document's
+	// operations and fragments, spreads written out.
+	MaxDocumentSelections int
+	// MaxFieldPairs bounds the pairs of same-keyed fields validation
+	// compares.
+	MaxFieldPairs int
 }
 
 // Defaults returns the default limits. The contract operations measure at
@@ -73,6 +91,13 @@ func Defaults() Config {
 		MaxDirectives:         20,
 		MaxFieldDirectives:    5,
 		MaxRootFields:         10,
+		// The frontend's operations measure at most 1 fragment, 82
+		// selections and no field pairs (testdata/operations), GraphiQL's
+		// introspection query 3, 489 and none. At these bounds validation
+		// costs a few milliseconds at most (BenchmarkHostileDocument).
+		MaxFragments:          100,
+		MaxDocumentSelections: 2500,
+		MaxFieldPairs:         1000,
 	}
 }
 
@@ -89,6 +114,9 @@ func (c Config) WithDefaults() Config {
 		{&c.MaxDirectives, &d.MaxDirectives},
 		{&c.MaxFieldDirectives, &d.MaxFieldDirectives},
 		{&c.MaxRootFields, &d.MaxRootFields},
+		{&c.MaxFragments, &d.MaxFragments},
+		{&c.MaxDocumentSelections, &d.MaxDocumentSelections},
+		{&c.MaxFieldPairs, &d.MaxFieldPairs},
 	} {
 		if *p.v == 0 {
 			*p.v = *p.def
@@ -108,6 +136,9 @@ const (
 	LimitIntrospectionLists = "introspectionLists"
 	LimitIntrospectionDepth = "introspectionDepth"
 	LimitComplexity         = "complexity"
+	LimitFragments          = "fragments"
+	LimitSelections         = "documentSelections"
+	LimitFieldPairs         = "fieldPairs"
 )
 
 // Check measures op and refuses it if it exceeds any of the default limits.
@@ -126,14 +157,66 @@ func (c Config) Check(schema *ast.Schema, doc *ast.QueryDocument, op *ast.Operat
 	return nil
 }
 
+// CheckDocument measures the whole of doc (every operation and fragment)
+// and refuses it if it exceeds any of c's document limits.
+func (c Config) CheckDocument(doc *ast.QueryDocument) error {
+	c = c.WithDefaults()
+	if err := c.checkDocument(doc); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (c Config) checkDocument(doc *ast.QueryDocument) *gqlerror.Error {
+	if c.MaxFragments >= 0 && len(doc.Fragments) > c.MaxFragments {
+		// Refused before the walk, which would visit them all.
+		return refusal(limitTerm{LimitFragments, "fragment count", len(doc.Fragments), c.MaxFragments})
+	}
+	bound := c.MaxDocumentSelections
+	if bound < 0 {
+		bound = ceiling
+	}
+	m := MeasureDocument(doc, bound)
+	return firstOver([]limitTerm{
+		{LimitSelections, "selection count of the document", m.Selections, c.MaxDocumentSelections},
+		{LimitFieldPairs, "count of same-named field pairs", m.FieldPairs, c.MaxFieldPairs},
+	})
+}
+
+// limitTerm is one measure and its limit.
+type limitTerm struct {
+	name, what string
+	value, max int
+}
+
+// firstOver returns the refusal of the first term over its limit (a
+// negative limit is off), nil when none is.
+func firstOver(terms []limitTerm) *gqlerror.Error {
+	for _, l := range terms {
+		if l.max >= 0 && l.value > l.max {
+			return refusal(l)
+		}
+	}
+	return nil
+}
+
+func refusal(l limitTerm) *gqlerror.Error {
+	return &gqlerror.Error{
+		Message: fmt.Sprintf("%s %d exceeds the limit of %d", l.what, l.value, l.max),
+		Extensions: map[string]any{
+			"code":  string(gqlerr.CodeLimitExceeded),
+			"limit": l.name,
+			"value": l.value,
+			"max":   l.max,
+		},
+	}
+}
+
 // check returns the first limit m exceeds, in the order of the table: the
 // cheap structural limits first, so the message names the plainest cause.
 // c must have its defaults applied.
 func (c Config) check(m Measures) *gqlerror.Error {
-	for _, l := range []struct {
-		name, what string
-		value, max int
-	}{
+	return firstOver([]limitTerm{
 		{LimitRootFields, "root field count", m.RootFields, c.MaxRootFields},
 		{LimitAliases, "alias count", m.Aliases, c.MaxAliases},
 		{LimitDuplicateFields, "selection count of one field", m.DuplicateFields, c.MaxDuplicateFields},
@@ -143,18 +226,5 @@ func (c Config) check(m Measures) *gqlerror.Error {
 		{LimitIntrospectionLists, "introspection list nesting", m.IntrospectionLists, c.MaxIntrospectionLists},
 		{LimitIntrospectionDepth, "introspection depth", m.IntrospectionDepth, c.MaxIntrospectionDepth},
 		{LimitComplexity, "query complexity", m.Complexity, c.MaxComplexity},
-	} {
-		if l.max >= 0 && l.value > l.max {
-			return &gqlerror.Error{
-				Message: fmt.Sprintf("%s %d exceeds the limit of %d", l.what, l.value, l.max),
-				Extensions: map[string]any{
-					"code":  string(gqlerr.CodeLimitExceeded),
-					"limit": l.name,
-					"value": l.value,
-					"max":   l.max,
-				},
-			}
-		}
-	}
-	return nil
+	})
 }
