@@ -18,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/essaylab/teacher-bff/internal/auth"
+	"github.com/essaylab/teacher-bff/internal/coercion"
 	"github.com/essaylab/teacher-bff/internal/correlation"
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
 	"github.com/essaylab/teacher-bff/internal/gqlhttp"
@@ -143,6 +144,7 @@ func newGraphQL(o Options) *handler.Server {
 	srv.SetRecoverFunc(gqlerr.Recover(o.Logger))
 	srv.SetParserTokenLimit(limits.ParserTokenLimit)
 	srv.SetDisableSuggestion(o.HideSuggestions)
+	srv.SetValidationRulesFn(coercion.Rules)
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -154,6 +156,9 @@ func newGraphQL(o Options) *handler.Server {
 	if o.APQ != nil {
 		srv.Use(extension.AutomaticPersistedQuery{Cache: o.APQ})
 	}
+	// Ints among the variables are held to the spec before gqlgen coerces
+	// them, and before the limits read page sizes from them.
+	srv.Use(coercion.New(limits.ParserTokenLimit))
 	srv.Use(limits.New(o.Limits))
 	// Loaders live per response: one per query, one per subscription event,
 	// never per connection (a WebSocket carries many operations).
