@@ -25,6 +25,8 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator/core"
 	"github.com/vektah/gqlparser/v2/validator/rules"
+
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
 )
 
 // Variables is the gqlgen extension that coerces the Int values among a
@@ -93,7 +95,7 @@ func (v *Variables) MutateOperationParameters(_ context.Context, params *graphql
 		c := coercer{schema: v.schema, variable: def.Variable}
 		out, err := c.coerce(def.Type, val, ast.Path{ast.PathName("variable"), ast.PathName(def.Variable)}, 0)
 		if err != nil {
-			errcode.Set(err, errcode.ValidationFailed)
+			errcode.Set(err, string(gqlerr.CodeValidationFailed))
 			return err
 		}
 		params.Variables[def.Variable] = out

@@ -100,7 +100,7 @@ func TestHostileDocumentsAreRefusedBeforeValidation(t *testing.T) {
 		"nested-repeats-under-limits":  limits.LimitSelections,
 		"nested-repeats-in-fragments":  limits.LimitSelections,
 		"fragment-chain-1800":          limits.LimitFragments,
-		"fragment-fan-out-40":          limits.LimitSelections,
+		"fragment-fan-out-40":          limits.LimitDuplicateFields, // the selected operation's own limit, first
 		"operations-1500":              limits.LimitSelections,
 		"repeats-under-selections":     limits.LimitFieldPairs,
 	}

@@ -65,16 +65,15 @@ func (l *Limiter) MutateOperationParameters(_ context.Context, params *graphql.R
 	if err != nil {
 		return nil
 	}
-	// The whole document first: validation will walk all of it, whichever
-	// operation runs.
-	if err := l.cfg.checkDocument(doc); err != nil {
-		return err
+	// The selected operation first, so a refusal names the plainest cause;
+	// then the whole document, which validation walks whichever operation
+	// runs.
+	if op := doc.Operations.ForName(params.OperationName); op != nil {
+		if err := l.cfg.check(Measure(l.schema, doc, op, params.Variables)); err != nil {
+			return err
+		}
 	}
-	op := doc.Operations.ForName(params.OperationName)
-	if op == nil {
-		return nil
-	}
-	return l.cfg.check(Measure(l.schema, doc, op, params.Variables))
+	return l.cfg.checkDocument(doc)
 }
 
 // MutateOperationContext checks the validated operation with its coerced
