@@ -25,7 +25,8 @@ func TestContractOperationsValidate(t *testing.T) {
 		names = append(names, op.Name)
 	}
 	sort.Strings(names)
-	assert.Equal(t, []string{"BatchDetail", "BatchUpdates", "DashboardSections", "TeacherDashboard"}, names)
+	assert.Equal(t, []string{"BatchDetail", "BatchPage", "BatchUpdates", "DashboardChanges", "DashboardSections",
+		"NeedsAttention", "TabCounts", "TeacherDashboard"}, names)
 }
 
 // Where the frontend's originals sit beside the repository, the copies in

@@ -23,6 +23,21 @@ func statusToModel(client string) (model.BatchStatus, error) {
 // statusFromModel is the inverse of statusToModel.
 func statusFromModel(s model.BatchStatus) string { return strings.ToLower(string(s)) }
 
+// statusDetail is the enum value of an internal status; nil for a client
+// status (which RAS may send instead).
+func statusDetail(internal string) *model.BatchStatusDetail {
+	if !batchstatus.IsInternal(internal) {
+		return nil
+	}
+	d := model.BatchStatusDetail(strings.ToUpper(internal))
+	if !d.IsValid() {
+		// The enum and the contract's table have drifted apart; the
+		// status itself is still right.
+		return nil
+	}
+	return &d
+}
+
 // phaseToModel turns a phase ("cj_assessment") into its enum value; nil for
 // no phase.
 func phaseToModel(phase string) (*model.ProcessingPhase, error) {
@@ -53,6 +68,7 @@ func batchFromRAS(b *ras.Batch) (*model.Batch, error) {
 		UserID:              b.UserID,
 		Title:               b.Title,
 		Status:              status,
+		StatusDetail:        statusDetail(b.Status),
 		ProcessingPhase:     phase,
 		TotalEssays:         b.EssayCount,
 		CompletedEssays:     b.CompletedEssayCount,

@@ -29,6 +29,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Batch() BatchResolver
+	DashboardChange() DashboardChangeResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	Teacher() TeacherResolver
@@ -38,6 +39,12 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AttentionItem struct {
+		Batch    func(childComplexity int) int
+		Deadline func(childComplexity int) int
+		Reason   func(childComplexity int) int
+	}
+
 	Batch struct {
 		Class               func(childComplexity int) int
 		CompletedAt         func(childComplexity int) int
@@ -50,6 +57,7 @@ type ComplexityRoot struct {
 		ProcessingStartedAt func(childComplexity int) int
 		RequestedPipeline   func(childComplexity int) int
 		Status              func(childComplexity int) int
+		StatusDetail        func(childComplexity int) int
 		Title               func(childComplexity int) int
 		TotalEssays         func(childComplexity int) int
 		UpdatedAt           func(childComplexity int) int
@@ -57,17 +65,43 @@ type ComplexityRoot struct {
 	}
 
 	BatchConnection struct {
+		Edges       func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
 		Limit       func(childComplexity int) int
 		Nodes       func(childComplexity int) int
 		Offset      func(childComplexity int) int
+		PageInfo    func(childComplexity int) int
 		TotalCount  func(childComplexity int) int
+	}
+
+	BatchCounts struct {
+		All                   func(childComplexity int) int
+		Cancelled             func(childComplexity int) int
+		CompletedSuccessfully func(childComplexity int) int
+		CompletedWithFailures func(childComplexity int) int
+		Failed                func(childComplexity int) int
+		PendingContent        func(childComplexity int) int
+		Processing            func(childComplexity int) int
+		Ready                 func(childComplexity int) int
+	}
+
+	BatchEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Credits struct {
 		OrgBalance  func(childComplexity int) int
 		OrgID       func(childComplexity int) int
 		UserBalance func(childComplexity int) int
+	}
+
+	DashboardChange struct {
+		Attention      func(childComplexity int) int
+		Batch          func(childComplexity int) int
+		Counts         func(childComplexity int) int
+		PreviousStatus func(childComplexity int) int
+		TabChanged     func(childComplexity int) int
 	}
 
 	Essay struct {
@@ -78,6 +112,19 @@ type ComplexityRoot struct {
 		ID                 func(childComplexity int) int
 		SpellcheckStatus   func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
+	}
+
+	NeedsAttention struct {
+		Complete   func(childComplexity int) int
+		Items      func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PageInfo struct {
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	Query struct {
@@ -99,13 +146,16 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		BatchStatusChanged func(childComplexity int, batchIds []string) int
+		DashboardChanged   func(childComplexity int) int
 	}
 
 	Teacher struct {
-		Batches func(childComplexity int, limit *int, offset *int, status *model.BatchStatus) int
-		Credits func(childComplexity int) int
-		ID      func(childComplexity int) int
-		OrgID   func(childComplexity int) int
+		BatchCounts    func(childComplexity int) int
+		Batches        func(childComplexity int, first *int, after *string, last *int, before *string, limit *int, offset *int, status *model.BatchStatus) int
+		Credits        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		NeedsAttention func(childComplexity int, first *int) int
+		OrgID          func(childComplexity int) int
 	}
 }
 
@@ -118,16 +168,23 @@ type BatchResolver interface {
 	Validation(ctx context.Context, obj *model.Batch) (*model.StudentValidation, error)
 	Essays(ctx context.Context, obj *model.Batch) ([]*model.Essay, error)
 }
+type DashboardChangeResolver interface {
+	Attention(ctx context.Context, obj *model.DashboardChange) (*model.AttentionItem, error)
+	Counts(ctx context.Context, obj *model.DashboardChange) (*model.BatchCounts, error)
+}
 type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Teacher, error)
 	Batch(ctx context.Context, id string) (*model.Batch, error)
 }
 type SubscriptionResolver interface {
 	BatchStatusChanged(ctx context.Context, batchIds []string) (<-chan *model.Batch, error)
+	DashboardChanged(ctx context.Context) (<-chan *model.DashboardChange, error)
 }
 type TeacherResolver interface {
 	Credits(ctx context.Context, obj *model.Teacher) (*model.Credits, error)
-	Batches(ctx context.Context, obj *model.Teacher, limit *int, offset *int, status *model.BatchStatus) (*model.BatchConnection, error)
+	Batches(ctx context.Context, obj *model.Teacher, first *int, after *string, last *int, before *string, limit *int, offset *int, status *model.BatchStatus) (*model.BatchConnection, error)
+	BatchCounts(ctx context.Context, obj *model.Teacher) (*model.BatchCounts, error)
+	NeedsAttention(ctx context.Context, obj *model.Teacher, first *int) (*model.NeedsAttention, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -147,6 +204,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AttentionItem.batch":
+		if e.ComplexityRoot.AttentionItem.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttentionItem.Batch(childComplexity), true
+	case "AttentionItem.deadline":
+		if e.ComplexityRoot.AttentionItem.Deadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttentionItem.Deadline(childComplexity), true
+	case "AttentionItem.reason":
+		if e.ComplexityRoot.AttentionItem.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttentionItem.Reason(childComplexity), true
 
 	case "Batch.class":
 		if e.ComplexityRoot.Batch.Class == nil {
@@ -214,6 +290,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Batch.Status(childComplexity), true
+	case "Batch.statusDetail":
+		if e.ComplexityRoot.Batch.StatusDetail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Batch.StatusDetail(childComplexity), true
 	case "Batch.title":
 		if e.ComplexityRoot.Batch.Title == nil {
 			break
@@ -239,6 +321,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Batch.Validation(childComplexity), true
 
+	case "BatchConnection.edges":
+		if e.ComplexityRoot.BatchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchConnection.Edges(childComplexity), true
 	case "BatchConnection.hasNextPage":
 		if e.ComplexityRoot.BatchConnection.HasNextPage == nil {
 			break
@@ -263,12 +351,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BatchConnection.Offset(childComplexity), true
+	case "BatchConnection.pageInfo":
+		if e.ComplexityRoot.BatchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchConnection.PageInfo(childComplexity), true
 	case "BatchConnection.totalCount":
 		if e.ComplexityRoot.BatchConnection.TotalCount == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BatchConnection.TotalCount(childComplexity), true
+
+	case "BatchCounts.all":
+		if e.ComplexityRoot.BatchCounts.All == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchCounts.All(childComplexity), true
+	case "BatchCounts.cancelled":
+		if e.ComplexityRoot.BatchCounts.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchCounts.Cancelled(childComplexity), true
+	case "BatchCounts.completedSuccessfully":
+		if e.ComplexityRoot.BatchCounts.CompletedSuccessfully == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchCounts.CompletedSuccessfully(childComplexity), true
+	case "BatchCounts.completedWithFailures":
+		if e.ComplexityRoot.BatchCounts.CompletedWithFailures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchCounts.CompletedWithFailures(childComplexity), true
+	case "BatchCounts.failed":
+		if e.ComplexityRoot.BatchCounts.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchCounts.Failed(childComplexity), true
+	case "BatchCounts.pendingContent":
+		if e.ComplexityRoot.BatchCounts.PendingContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchCounts.PendingContent(childComplexity), true
+	case "BatchCounts.processing":
+		if e.ComplexityRoot.BatchCounts.Processing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchCounts.Processing(childComplexity), true
+	case "BatchCounts.ready":
+		if e.ComplexityRoot.BatchCounts.Ready == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchCounts.Ready(childComplexity), true
+
+	case "BatchEdge.cursor":
+		if e.ComplexityRoot.BatchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchEdge.Cursor(childComplexity), true
+	case "BatchEdge.node":
+		if e.ComplexityRoot.BatchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchEdge.Node(childComplexity), true
 
 	case "Credits.orgBalance":
 		if e.ComplexityRoot.Credits.OrgBalance == nil {
@@ -288,6 +444,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Credits.UserBalance(childComplexity), true
+
+	case "DashboardChange.attention":
+		if e.ComplexityRoot.DashboardChange.Attention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardChange.Attention(childComplexity), true
+	case "DashboardChange.batch":
+		if e.ComplexityRoot.DashboardChange.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardChange.Batch(childComplexity), true
+	case "DashboardChange.counts":
+		if e.ComplexityRoot.DashboardChange.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardChange.Counts(childComplexity), true
+	case "DashboardChange.previousStatus":
+		if e.ComplexityRoot.DashboardChange.PreviousStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardChange.PreviousStatus(childComplexity), true
+	case "DashboardChange.tabChanged":
+		if e.ComplexityRoot.DashboardChange.TabChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardChange.TabChanged(childComplexity), true
 
 	case "Essay.cjAssessmentStatus":
 		if e.ComplexityRoot.Essay.CjAssessmentStatus == nil {
@@ -331,6 +518,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Essay.UpdatedAt(childComplexity), true
+
+	case "NeedsAttention.complete":
+		if e.ComplexityRoot.NeedsAttention.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedsAttention.Complete(childComplexity), true
+	case "NeedsAttention.items":
+		if e.ComplexityRoot.NeedsAttention.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedsAttention.Items(childComplexity), true
+	case "NeedsAttention.totalCount":
+		if e.ComplexityRoot.NeedsAttention.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedsAttention.TotalCount(childComplexity), true
+
+	case "PageInfo.endCursor":
+		if e.ComplexityRoot.PageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.EndCursor(childComplexity), true
+	case "PageInfo.hasNextPage":
+		if e.ComplexityRoot.PageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "Query.batch":
 		if e.ComplexityRoot.Query.Batch == nil {
@@ -400,7 +631,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.BatchStatusChanged(childComplexity, args["batchIds"].([]string)), true
+	case "Subscription.dashboardChanged":
+		if e.ComplexityRoot.Subscription.DashboardChanged == nil {
+			break
+		}
 
+		return e.ComplexityRoot.Subscription.DashboardChanged(childComplexity), true
+
+	case "Teacher.batchCounts":
+		if e.ComplexityRoot.Teacher.BatchCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Teacher.BatchCounts(childComplexity), true
 	case "Teacher.batches":
 		if e.ComplexityRoot.Teacher.Batches == nil {
 			break
@@ -411,7 +654,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Teacher.Batches(childComplexity, args["limit"].(*int), args["offset"].(*int), args["status"].(*model.BatchStatus)), true
+		return e.ComplexityRoot.Teacher.Batches(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["limit"].(*int), args["offset"].(*int), args["status"].(*model.BatchStatus)), true
 	case "Teacher.credits":
 		if e.ComplexityRoot.Teacher.Credits == nil {
 			break
@@ -424,6 +667,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Teacher.ID(childComplexity), true
+	case "Teacher.needsAttention":
+		if e.ComplexityRoot.Teacher.NeedsAttention == nil {
+			break
+		}
+
+		args, err := ec.field_Teacher_needsAttention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Teacher.NeedsAttention(childComplexity, args["first"].(*int)), true
 	case "Teacher.orgId":
 		if e.ComplexityRoot.Teacher.OrgID == nil {
 			break
@@ -553,6 +807,44 @@ type Subscription {
     "Only changes of these batches; null or absent for all of the viewer's batches."
     batchIds: [ID!]
   ): Batch!
+
+  """
+  Every change of the viewer's batches as the dashboard's tabs, counts and
+  needs-attention list see it, from the same events as ` + "`" + `batchStatusChanged` + "`" + `:
+  which tab the batch is in now and was in before, whether it needs the
+  teacher now, and the counts after the change.
+  """
+  dashboardChanged: DashboardChange!
+}
+
+"""
+One change of a batch, for the dashboard's tabs, counts and needs-attention
+list.
+"""
+type DashboardChange {
+  "The batch's new state."
+  batch: Batch!
+  """
+  The batch's status when this subscription last saw it; null when it had not
+  seen the batch before (a new upload, or the first change since subscribing).
+  """
+  previousStatus: BatchStatus
+  """
+  Whether the batch may have changed tab: its status differs from
+  ` + "`" + `previousStatus` + "`" + `, or ` + "`" + `previousStatus` + "`" + ` is null.
+  """
+  tabChanged: Boolean!
+  """
+  The batch's needs-attention item after the change; null when it needs
+  nothing from the teacher (any item of this batch is to be removed).
+  """
+  attention: AttentionItem
+  """
+  The viewer's counts after the change. Counted anew (one result aggregator
+  call per selected status) when ` + "`" + `tabChanged` + "`" + `; otherwise the counts this
+  subscription delivered last, which the change did not move.
+  """
+  counts: BatchCounts
 }
 
 """
@@ -574,15 +866,123 @@ type Teacher {
   """
   One page of the teacher's batches, newest first. Null, with an error at this
   path, when the result aggregator cannot answer.
+
+  Two ways to page, not to be mixed in one field:
+  - by cursor (the Relay connection spec): ` + "`" + `first` + "`" + ` with an optional ` + "`" + `after` + "`" + `,
+    or ` + "`" + `last` + "`" + ` with ` + "`" + `before` + "`" + `. A cursor remembers its batch, so the next page
+    starts right after it even when batches were added or removed above it
+    meanwhile. When the batch is gone, or has moved further than the
+    re-alignment window (20 rows either way) since the cursor was made, the
+    field fails with ` + "`" + `extensions.code = "CURSOR_STALE"` + "`" + `: reload from the top.
+  - by position: ` + "`" + `limit` + "`" + ` and ` + "`" + `offset` + "`" + `.
   """
   batches(
-    "Page size, 1 to 100. Out of range is ` + "`" + `BAD_USER_INPUT` + "`" + `."
+    "Cursor paging: the page size, 1 to 50 (20 when absent), counted from the top or from ` + "`" + `after` + "`" + `. Out of range is ` + "`" + `BAD_USER_INPUT` + "`" + `."
+    first: Int
+    "Cursor paging: the page starts right after the batch of this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Cursor paging backwards: the page size, 1 to 50 (20 when absent), counted back from ` + "`" + `before` + "`" + `, which it requires."
+    last: Int
+    "Cursor paging backwards: the page ends right before the batch of this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + `)."
+    before: String
+    "Position paging: the page size, 1 to 100. Out of range is ` + "`" + `BAD_USER_INPUT` + "`" + `."
     limit: Int = 20
-    "Batches to skip, 0 or more. Negative is ` + "`" + `BAD_USER_INPUT` + "`" + `."
+    "Position paging: batches to skip, 0 or more. Negative is ` + "`" + `BAD_USER_INPUT` + "`" + `."
     offset: Int = 0
-    "Only batches in this status; null for all."
+    """
+    Only batches in this status; null for all. A cursor belongs to the filter
+    it was made with: using it with another is ` + "`" + `BAD_USER_INPUT` + "`" + `.
+    """
     status: BatchStatus
   ): BatchConnection
+
+  """
+  How many of the teacher's batches are in each status, for the dashboard's
+  tab badges. Only the statuses selected are counted, each with one result
+  aggregator call made in parallel with the others (none when a page of the
+  same operation lists the same status: its total is used). Null, with an
+  error at this path, when the result aggregator cannot answer.
+  """
+  batchCounts: BatchCounts
+
+  """
+  The batches that wait for the teacher: student matches to confirm before
+  their auto-confirm deadline (soonest deadline first), then failed batches
+  (newest first). Null, with an error at this path, when an upstream cannot
+  answer.
+  """
+  needsAttention(
+    "At most this many items, 1 to 100. Out of range is ` + "`" + `BAD_USER_INPUT` + "`" + `."
+    first: Int = 20
+  ): NeedsAttention
+}
+
+"""
+Batch counts per status. Every field is counted by the result aggregator at
+the time of the request.
+"""
+type BatchCounts {
+  "All batches: the sum of the seven statuses below."
+  all: Int!
+  "Batches in ` + "`" + `PENDING_CONTENT` + "`" + `."
+  pendingContent: Int!
+  "Batches in ` + "`" + `READY` + "`" + `."
+  ready: Int!
+  "Batches in ` + "`" + `PROCESSING` + "`" + `."
+  processing: Int!
+  "Batches in ` + "`" + `COMPLETED_SUCCESSFULLY` + "`" + `."
+  completedSuccessfully: Int!
+  "Batches in ` + "`" + `COMPLETED_WITH_FAILURES` + "`" + `."
+  completedWithFailures: Int!
+  "Batches in ` + "`" + `FAILED` + "`" + `."
+  failed: Int!
+  "Batches in ` + "`" + `CANCELLED` + "`" + `."
+  cancelled: Int!
+}
+
+"""
+The batches waiting for the teacher.
+"""
+type NeedsAttention {
+  "Batches that need the teacher, also those beyond ` + "`" + `first` + "`" + `."
+  totalCount: Int!
+  """
+  False when more than 100 of the teacher's batches await student
+  validation: then only the 100 oldest of them (whose deadlines come first)
+  are examined.
+  """
+  complete: Boolean!
+  "The first items: those with a deadline, soonest first, then failed batches, newest first."
+  items: [AttentionItem!]!
+}
+
+"""
+One batch that waits for the teacher, and why.
+"""
+type AttentionItem {
+  "What the teacher is asked to do."
+  reason: AttentionReason!
+  """
+  When the pending student matches are confirmed automatically; null for a
+  reason without a deadline.
+  """
+  deadline: DateTime
+  "The batch."
+  batch: Batch!
+}
+
+"""
+Why a batch needs the teacher.
+"""
+enum AttentionReason {
+  """
+  Student matching found essays it could not match with confidence: the
+  teacher confirms them before the deadline, else they are confirmed as
+  matched.
+  """
+  CONFIRM_STUDENT_MATCHES
+  "The batch failed (` + "`" + `FAILED` + "`" + `): see ` + "`" + `Batch.statusDetail` + "`" + ` for how."
+  FAILED
 }
 
 """
@@ -598,19 +998,48 @@ type Credits {
 }
 
 """
-One page of batches.
+One page of batches: a connection of the Relay connection spec, which also
+tells the page's position for position paging.
 """
 type BatchConnection {
   "All of the teacher's batches that match the filter, across all pages."
   totalCount: Int!
-  "The page size this page was asked with."
+  "The page size this page was asked with (` + "`" + `limit` + "`" + `, ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `)."
   limit: Int!
-  "The number of batches skipped before this page."
+  "The number of batches before this page in the list, as it was when the page was read."
   offset: Int!
-  "Whether batches follow this page (` + "`" + `offset + limit < totalCount` + "`" + `)."
+  "Whether batches follow this page (the same as ` + "`" + `pageInfo.hasNextPage` + "`" + `)."
   hasNextPage: Boolean!
   "The batches of this page, newest first."
   nodes: [Batch!]!
+  "The batches of this page with their cursors, newest first."
+  edges: [BatchEdge!]!
+  "Where this page is in the list, and the cursors to page on from it."
+  pageInfo: PageInfo!
+}
+
+"""
+One batch of a page and its cursor.
+"""
+type BatchEdge {
+  "An opaque cursor: pass it as ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` to page on from this batch."
+  cursor: String!
+  "The batch."
+  node: Batch!
+}
+
+"""
+A page's position in its list (Relay connection spec).
+"""
+type PageInfo {
+  "Whether batches follow this page."
+  hasNextPage: Boolean!
+  "Whether batches precede this page."
+  hasPreviousPage: Boolean!
+  "The cursor of the page's first batch; null for an empty page."
+  startCursor: String
+  "The cursor of the page's last batch; null for an empty page."
+  endCursor: String
 }
 
 """
@@ -626,6 +1055,14 @@ type Batch {
   title: String!
   "Where the batch is in its life."
   status: BatchStatus!
+  """
+  The result aggregator's own status behind ` + "`" + `status` + "`" + `: it tells why a
+  ` + "`" + `PROCESSING` + "`" + ` batch has no phase (awaiting student validation, validation
+  completed, validation timed out, guest class ready), and how a ` + "`" + `FAILED` + "`" + `
+  batch failed. Null when the aggregator reported only the client status,
+  or, in a live update, when the aggregator's answer predates the event.
+  """
+  statusDetail: BatchStatusDetail
   "The pipeline step running now; null unless ` + "`" + `status` + "`" + ` is ` + "`" + `PROCESSING` + "`" + `."
   processingPhase: ProcessingPhase
   "The pipeline the teacher asked for, e.g. ` + "`" + `cj_assessment` + "`" + `; null when not chosen yet."
@@ -680,6 +1117,39 @@ enum BatchStatus {
   "The batch could not be processed."
   FAILED
   "The batch was cancelled."
+  CANCELLED
+}
+
+"""
+The result aggregator's internal batch statuses (the upstream contract's
+table), each under the ` + "`" + `BatchStatus` + "`" + ` it belongs to.
+"""
+enum BatchStatusDetail {
+  "` + "`" + `PENDING_CONTENT` + "`" + `: the uploaded content is being validated."
+  AWAITING_CONTENT_VALIDATION
+  "` + "`" + `PENDING_CONTENT` + "`" + `: the teacher has not configured the pipeline yet."
+  AWAITING_PIPELINE_CONFIGURATION
+  "` + "`" + `READY` + "`" + `: ready for the pipeline to start."
+  READY_FOR_PIPELINE_EXECUTION
+  "` + "`" + `PROCESSING` + "`" + `: the pipeline runs; ` + "`" + `processingPhase` + "`" + ` tells the step."
+  PROCESSING_PIPELINES
+  "` + "`" + `PROCESSING` + "`" + `: student matches wait for the teacher's confirmation."
+  AWAITING_STUDENT_VALIDATION
+  "` + "`" + `PROCESSING` + "`" + `: the teacher confirmed the student matches; the pipeline starts next."
+  STUDENT_VALIDATION_COMPLETED
+  "` + "`" + `PROCESSING` + "`" + `: the matches were confirmed automatically at the deadline; the pipeline starts next."
+  VALIDATION_TIMEOUT_PROCESSED
+  "` + "`" + `PROCESSING` + "`" + `: a batch without a class is ready; the pipeline starts next."
+  GUEST_CLASS_READY
+  "` + "`" + `COMPLETED_SUCCESSFULLY` + "`" + `."
+  COMPLETED_SUCCESSFULLY
+  "` + "`" + `COMPLETED_WITH_FAILURES` + "`" + `."
+  COMPLETED_WITH_FAILURES
+  "` + "`" + `FAILED` + "`" + `: the uploaded content could not be read."
+  CONTENT_INGESTION_FAILED
+  "` + "`" + `FAILED` + "`" + `: processing failed as a whole."
+  FAILED_CRITICALLY
+  "` + "`" + `CANCELLED` + "`" + `."
   CANCELLED
 }
 
@@ -753,6 +1223,18 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AttentionItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reason":
+		return ec.fieldContext_AttentionItem_reason(ctx, field)
+	case "deadline":
+		return ec.fieldContext_AttentionItem_deadline(ctx, field)
+	case "batch":
+		return ec.fieldContext_AttentionItem_batch(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttentionItem", field.Name)
+}
+
 func (ec *executionContext) childFields_Batch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -761,6 +1243,8 @@ func (ec *executionContext) childFields_Batch(ctx context.Context, field graphql
 		return ec.fieldContext_Batch_title(ctx, field)
 	case "status":
 		return ec.fieldContext_Batch_status(ctx, field)
+	case "statusDetail":
+		return ec.fieldContext_Batch_statusDetail(ctx, field)
 	case "processingPhase":
 		return ec.fieldContext_Batch_processingPhase(ctx, field)
 	case "requestedPipeline":
@@ -801,8 +1285,44 @@ func (ec *executionContext) childFields_BatchConnection(ctx context.Context, fie
 		return ec.fieldContext_BatchConnection_hasNextPage(ctx, field)
 	case "nodes":
 		return ec.fieldContext_BatchConnection_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_BatchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BatchConnection_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BatchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BatchCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "all":
+		return ec.fieldContext_BatchCounts_all(ctx, field)
+	case "pendingContent":
+		return ec.fieldContext_BatchCounts_pendingContent(ctx, field)
+	case "ready":
+		return ec.fieldContext_BatchCounts_ready(ctx, field)
+	case "processing":
+		return ec.fieldContext_BatchCounts_processing(ctx, field)
+	case "completedSuccessfully":
+		return ec.fieldContext_BatchCounts_completedSuccessfully(ctx, field)
+	case "completedWithFailures":
+		return ec.fieldContext_BatchCounts_completedWithFailures(ctx, field)
+	case "failed":
+		return ec.fieldContext_BatchCounts_failed(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_BatchCounts_cancelled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BatchCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_BatchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BatchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BatchEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BatchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Credits(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -815,6 +1335,22 @@ func (ec *executionContext) childFields_Credits(ctx context.Context, field graph
 		return ec.fieldContext_Credits_orgId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Credits", field.Name)
+}
+
+func (ec *executionContext) childFields_DashboardChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "batch":
+		return ec.fieldContext_DashboardChange_batch(ctx, field)
+	case "previousStatus":
+		return ec.fieldContext_DashboardChange_previousStatus(ctx, field)
+	case "tabChanged":
+		return ec.fieldContext_DashboardChange_tabChanged(ctx, field)
+	case "attention":
+		return ec.fieldContext_DashboardChange_attention(ctx, field)
+	case "counts":
+		return ec.fieldContext_DashboardChange_counts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DashboardChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Essay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -835,6 +1371,32 @@ func (ec *executionContext) childFields_Essay(ctx context.Context, field graphql
 		return ec.fieldContext_Essay_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Essay", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedsAttention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_NeedsAttention_totalCount(ctx, field)
+	case "complete":
+		return ec.fieldContext_NeedsAttention_complete(ctx, field)
+	case "items":
+		return ec.fieldContext_NeedsAttention_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedsAttention", field.Name)
+}
+
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_SchoolClass(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -871,6 +1433,10 @@ func (ec *executionContext) childFields_Teacher(ctx context.Context, field graph
 		return ec.fieldContext_Teacher_credits(ctx, field)
 	case "batches":
 		return ec.fieldContext_Teacher_batches(ctx, field)
+	case "batchCounts":
+		return ec.fieldContext_Teacher_batchCounts(ctx, field)
+	case "needsAttention":
+		return ec.fieldContext_Teacher_needsAttention(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Teacher", field.Name)
 }
@@ -1036,30 +1602,76 @@ func (ec *executionContext) field_Subscription_batchStatusChanged_args(ctx conte
 func (ec *executionContext) field_Teacher_batches_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["limit"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["offset"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offset"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "status",
 		func(ctx context.Context, v any) (*model.BatchStatus, error) {
 			return ec.unmarshalOBatchStatus2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchStatus(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["status"] = arg2
+	args["status"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Teacher_needsAttention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -1137,6 +1749,84 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _AttentionItem_reason(ctx context.Context, field graphql.CollectedField, obj *model.AttentionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttentionItem_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AttentionReason) graphql.Marshaler {
+			return ec.marshalNAttentionReason2githubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐAttentionReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttentionItem_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttentionItem", field, false, false, "AttentionReason")
+}
+
+func (ec *executionContext) _AttentionItem_deadline(ctx context.Context, field graphql.CollectedField, obj *model.AttentionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttentionItem_deadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttentionItem_deadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttentionItem", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AttentionItem_batch(ctx context.Context, field graphql.CollectedField, obj *model.AttentionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttentionItem_batch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Batch) graphql.Marshaler {
+			return ec.marshalNBatch2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttentionItem_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttentionItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Batch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Batch_id(ctx context.Context, field graphql.CollectedField, obj *model.Batch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1204,6 +1894,29 @@ func (ec *executionContext) _Batch_status(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Batch_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Batch", field, false, false, "BatchStatus")
+}
+
+func (ec *executionContext) _Batch_statusDetail(ctx context.Context, field graphql.CollectedField, obj *model.Batch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Batch_statusDetail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusDetail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BatchStatusDetail) graphql.Marshaler {
+			return ec.marshalOBatchStatusDetail2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchStatusDetail(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Batch_statusDetail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Batch", field, false, false, "BatchStatusDetail")
 }
 
 func (ec *executionContext) _Batch_processingPhase(ctx context.Context, field graphql.CollectedField, obj *model.Batch) (ret graphql.Marshaler) {
@@ -1633,6 +2346,309 @@ func (ec *executionContext) fieldContext_BatchConnection_nodes(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _BatchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BatchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BatchEdge) graphql.Marshaler {
+			return ec.marshalNBatchEdge2ᚕᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BatchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BatchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BatchCounts_all(ctx context.Context, field graphql.CollectedField, obj *model.BatchCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchCounts_all(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.All, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchCounts_all(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchCounts_pendingContent(ctx context.Context, field graphql.CollectedField, obj *model.BatchCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchCounts_pendingContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchCounts_pendingContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchCounts_ready(ctx context.Context, field graphql.CollectedField, obj *model.BatchCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchCounts_ready(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ready, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchCounts_ready(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchCounts_processing(ctx context.Context, field graphql.CollectedField, obj *model.BatchCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchCounts_processing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Processing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchCounts_processing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchCounts_completedSuccessfully(ctx context.Context, field graphql.CollectedField, obj *model.BatchCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchCounts_completedSuccessfully(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedSuccessfully, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchCounts_completedSuccessfully(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchCounts_completedWithFailures(ctx context.Context, field graphql.CollectedField, obj *model.BatchCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchCounts_completedWithFailures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedWithFailures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchCounts_completedWithFailures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchCounts_failed(ctx context.Context, field graphql.CollectedField, obj *model.BatchCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchCounts_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchCounts_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchCounts_cancelled(ctx context.Context, field graphql.CollectedField, obj *model.BatchCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchCounts_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchCounts_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BatchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Batch) graphql.Marshaler {
+			return ec.marshalNBatch2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Batch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Credits_userBalance(ctx context.Context, field graphql.CollectedField, obj *model.Credits) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1700,6 +2716,148 @@ func (ec *executionContext) _Credits_orgId(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Credits_orgId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Credits", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DashboardChange_batch(ctx context.Context, field graphql.CollectedField, obj *model.DashboardChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardChange_batch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Batch) graphql.Marshaler {
+			return ec.marshalNBatch2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardChange_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DashboardChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Batch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DashboardChange_previousStatus(ctx context.Context, field graphql.CollectedField, obj *model.DashboardChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardChange_previousStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BatchStatus) graphql.Marshaler {
+			return ec.marshalOBatchStatus2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardChange_previousStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DashboardChange", field, false, false, "BatchStatus")
+}
+
+func (ec *executionContext) _DashboardChange_tabChanged(ctx context.Context, field graphql.CollectedField, obj *model.DashboardChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardChange_tabChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TabChanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardChange_tabChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DashboardChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DashboardChange_attention(ctx context.Context, field graphql.CollectedField, obj *model.DashboardChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardChange_attention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DashboardChange().Attention(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttentionItem) graphql.Marshaler {
+			return ec.marshalOAttentionItem2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐAttentionItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardChange_attention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DashboardChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttentionItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DashboardChange_counts(ctx context.Context, field graphql.CollectedField, obj *model.DashboardChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardChange_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DashboardChange().Counts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BatchCounts) graphql.Marshaler {
+			return ec.marshalOBatchCounts2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchCounts(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardChange_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DashboardChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchCounts(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Essay_id(ctx context.Context, field graphql.CollectedField, obj *model.Essay) (ret graphql.Marshaler) {
@@ -1861,6 +3019,176 @@ func (ec *executionContext) _Essay_updatedAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Essay_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Essay", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _NeedsAttention_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NeedsAttention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedsAttention_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedsAttention_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedsAttention", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeedsAttention_complete(ctx context.Context, field graphql.CollectedField, obj *model.NeedsAttention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedsAttention_complete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedsAttention_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedsAttention", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NeedsAttention_items(ctx context.Context, field graphql.CollectedField, obj *model.NeedsAttention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedsAttention_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AttentionItem) graphql.Marshaler {
+			return ec.marshalNAttentionItem2ᚕᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐAttentionItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedsAttention_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedsAttention",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttentionItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -2197,6 +3525,38 @@ func (ec *executionContext) fieldContext_Subscription_batchStatusChanged(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_dashboardChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_dashboardChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().DashboardChanged(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DashboardChange) graphql.Marshaler {
+			return ec.marshalNDashboardChange2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐDashboardChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_dashboardChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DashboardChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Teacher_id(ctx context.Context, field graphql.CollectedField, obj *model.Teacher) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2285,7 +3645,7 @@ func (ec *executionContext) _Teacher_batches(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Teacher().Batches(ctx, obj, fc.Args["limit"].(*int), fc.Args["offset"].(*int), fc.Args["status"].(*model.BatchStatus))
+			return ec.Resolvers.Teacher().Batches(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["limit"].(*int), fc.Args["offset"].(*int), fc.Args["status"].(*model.BatchStatus))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BatchConnection) graphql.Marshaler {
@@ -2313,6 +3673,82 @@ func (ec *executionContext) fieldContext_Teacher_batches(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Teacher_batches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Teacher_batchCounts(ctx context.Context, field graphql.CollectedField, obj *model.Teacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Teacher_batchCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Teacher().BatchCounts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BatchCounts) graphql.Marshaler {
+			return ec.marshalOBatchCounts2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchCounts(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Teacher_batchCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Teacher",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Teacher_needsAttention(ctx context.Context, field graphql.CollectedField, obj *model.Teacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Teacher_needsAttention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Teacher().NeedsAttention(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NeedsAttention) graphql.Marshaler {
+			return ec.marshalONeedsAttention2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐNeedsAttention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Teacher_needsAttention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Teacher",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedsAttention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Teacher_needsAttention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3400,6 +4836,49 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** object.gotpl ****************************
 
+var attentionItemImplementors = []string{"AttentionItem"}
+
+func (ec *executionContext) _AttentionItem(ctx context.Context, sel ast.SelectionSet, obj *model.AttentionItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attentionItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttentionItem")
+		case "reason":
+			out.Values[i] = ec._AttentionItem_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deadline":
+			out.Values[i] = ec._AttentionItem_deadline(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "batch":
+			out.Values[i] = ec._AttentionItem_batch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var batchImplementors = []string{"Batch"}
 
 func (ec *executionContext) _Batch(ctx context.Context, sel ast.SelectionSet, obj *model.Batch) graphql.Marshaler {
@@ -3424,6 +4903,11 @@ func (ec *executionContext) _Batch(ctx context.Context, sel ast.SelectionSet, ob
 		case "status":
 			out.Values[i] = ec._Batch_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusDetail":
+			out.Values[i] = ec._Batch_statusDetail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "processingPhase":
@@ -3542,6 +5026,122 @@ func (ec *executionContext) _BatchConnection(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "edges":
+			out.Values[i] = ec._BatchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BatchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var batchCountsImplementors = []string{"BatchCounts"}
+
+func (ec *executionContext) _BatchCounts(ctx context.Context, sel ast.SelectionSet, obj *model.BatchCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, batchCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BatchCounts")
+		case "all":
+			out.Values[i] = ec._BatchCounts_all(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingContent":
+			out.Values[i] = ec._BatchCounts_pendingContent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ready":
+			out.Values[i] = ec._BatchCounts_ready(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "processing":
+			out.Values[i] = ec._BatchCounts_processing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completedSuccessfully":
+			out.Values[i] = ec._BatchCounts_completedSuccessfully(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completedWithFailures":
+			out.Values[i] = ec._BatchCounts_completedWithFailures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._BatchCounts_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelled":
+			out.Values[i] = ec._BatchCounts_cancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var batchEdgeImplementors = []string{"BatchEdge"}
+
+func (ec *executionContext) _BatchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BatchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, batchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BatchEdge")
+		case "cursor":
+			out.Values[i] = ec._BatchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BatchEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -3602,6 +5202,61 @@ func (ec *executionContext) _Credits(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var dashboardChangeImplementors = []string{"DashboardChange"}
+
+func (ec *executionContext) _DashboardChange(ctx context.Context, sel ast.SelectionSet, obj *model.DashboardChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dashboardChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DashboardChange")
+		case "batch":
+			out.Values[i] = ec._DashboardChange_batch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousStatus":
+			out.Values[i] = ec._DashboardChange_previousStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tabChanged":
+			out.Values[i] = ec._DashboardChange_tabChanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attention":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DashboardChange_attention(ctx, field, obj)
+				})
+		case "counts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DashboardChange_counts(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var essayImplementors = []string{"Essay"}
 
 func (ec *executionContext) _Essay(ctx context.Context, sel ast.SelectionSet, obj *model.Essay) graphql.Marshaler {
@@ -3645,6 +5300,97 @@ func (ec *executionContext) _Essay(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Essay_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var needsAttentionImplementors = []string{"NeedsAttention"}
+
+func (ec *executionContext) _NeedsAttention(ctx context.Context, sel ast.SelectionSet, obj *model.NeedsAttention) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, needsAttentionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedsAttention")
+		case "totalCount":
+			out.Values[i] = ec._NeedsAttention_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "complete":
+			out.Values[i] = ec._NeedsAttention_complete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._NeedsAttention_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pageInfoImplementors = []string{"PageInfo"}
+
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -3828,6 +5574,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "batchStatusChanged":
 		return ec._Subscription_batchStatusChanged(ctx, fields[0])
+	case "dashboardChanged":
+		return ec._Subscription_dashboardChanged(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -3865,6 +5613,18 @@ func (ec *executionContext) _Teacher(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Teacher_batches(ctx, field, obj)
+				})
+		case "batchCounts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Teacher_batchCounts(ctx, field, obj)
+				})
+		case "needsAttention":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Teacher_needsAttention(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -4245,6 +6005,40 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAttentionItem2ᚕᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐAttentionItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AttentionItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttentionItem2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐAttentionItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAttentionItem2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐAttentionItem(ctx context.Context, sel ast.SelectionSet, v *model.AttentionItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttentionItem!")
+		return graphql.Null
+	}
+	return ec._AttentionItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAttentionReason2githubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐAttentionReason(ctx context.Context, v any) (model.AttentionReason, error) {
+	var res model.AttentionReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttentionReason2githubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐAttentionReason(ctx context.Context, sel ast.SelectionSet, v model.AttentionReason) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNBatch2ᚕᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Batch) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -4269,6 +6063,30 @@ func (ec *executionContext) marshalNBatch2ᚖgithubᚗcomᚋessaylabᚋteacher�
 	return ec._Batch(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBatchEdge2ᚕᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BatchEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBatchEdge2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBatchEdge2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchEdge(ctx context.Context, sel ast.SelectionSet, v *model.BatchEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BatchEdge!")
+		return graphql.Null
+	}
+	return ec._BatchEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBatchStatus2githubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchStatus(ctx context.Context, v any) (model.BatchStatus, error) {
 	var res model.BatchStatus
 	err := res.UnmarshalGQL(v)
@@ -4291,6 +6109,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDashboardChange2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐDashboardChange(ctx context.Context, sel ast.SelectionSet, v *model.DashboardChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DashboardChange!")
+		return graphql.Null
+	}
+	return ec._DashboardChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -4341,6 +6167,14 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -4499,6 +6333,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAttentionItem2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐAttentionItem(ctx context.Context, sel ast.SelectionSet, v *model.AttentionItem) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttentionItem(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOBatch2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatch(ctx context.Context, sel ast.SelectionSet, v *model.Batch) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -4513,6 +6354,13 @@ func (ec *executionContext) marshalOBatchConnection2ᚖgithubᚗcomᚋessaylab�
 	return ec._BatchConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOBatchCounts2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchCounts(ctx context.Context, sel ast.SelectionSet, v *model.BatchCounts) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BatchCounts(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBatchStatus2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchStatus(ctx context.Context, v any) (*model.BatchStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -4523,6 +6371,22 @@ func (ec *executionContext) unmarshalOBatchStatus2ᚖgithubᚗcomᚋessaylabᚋt
 }
 
 func (ec *executionContext) marshalOBatchStatus2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchStatus(ctx context.Context, sel ast.SelectionSet, v *model.BatchStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOBatchStatusDetail2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchStatusDetail(ctx context.Context, v any) (*model.BatchStatusDetail, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.BatchStatusDetail)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBatchStatusDetail2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐBatchStatusDetail(ctx context.Context, sel ast.SelectionSet, v *model.BatchStatusDetail) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -4689,6 +6553,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalONeedsAttention2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐNeedsAttention(ctx context.Context, sel ast.SelectionSet, v *model.NeedsAttention) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NeedsAttention(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOProcessingPhase2ᚖgithubᚗcomᚋessaylabᚋteacherᚑbffᚋgraphᚋmodelᚐProcessingPhase(ctx context.Context, v any) (*model.ProcessingPhase, error) {

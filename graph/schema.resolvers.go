@@ -43,6 +43,14 @@ func (r *batchResolver) Essays(ctx context.Context, obj *model.Batch) ([]*model.
 	return essaysFromRAS(b.Essays), nil
 }
 
+func (r *dashboardChangeResolver) Attention(ctx context.Context, obj *model.DashboardChange) (*model.AttentionItem, error) {
+	return attentionOf(ctx, obj.Batch)
+}
+
+func (r *dashboardChangeResolver) Counts(ctx context.Context, obj *model.DashboardChange) (*model.BatchCounts, error) {
+	return obj.Counts(ctx, countedStatuses(ctx))
+}
+
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Teacher, error) {
 	t, err := viewer(ctx)
 	if err != nil {
@@ -72,6 +80,10 @@ func (r *subscriptionResolver) BatchStatusChanged(ctx context.Context, batchIds 
 	return r.batchStatusChanged(ctx, batchIds)
 }
 
+func (r *subscriptionResolver) DashboardChanged(ctx context.Context) (<-chan *model.DashboardChange, error) {
+	return r.dashboardChanged(ctx)
+}
+
 func (r *teacherResolver) Credits(ctx context.Context, obj *model.Teacher) (*model.Credits, error) {
 	b, err := loaders.Credits(ctx, obj.ID)
 	if err != nil {
@@ -80,32 +92,25 @@ func (r *teacherResolver) Credits(ctx context.Context, obj *model.Teacher) (*mod
 	return &model.Credits{UserBalance: b.UserBalance, OrgBalance: b.OrgBalance, OrgID: b.OrgID}, nil
 }
 
-func (r *teacherResolver) Batches(ctx context.Context, obj *model.Teacher, limit *int, offset *int, status *model.BatchStatus) (*model.BatchConnection, error) {
-	var ids []string
-	// Every page reports to the operation's gate exactly once, failed or
-	// not, so the pages that did load are not held back waiting for it.
-	defer func() { loaders.PageLoaded(ctx, ids) }()
+func (r *teacherResolver) Batches(ctx context.Context, obj *model.Teacher, first *int, after *string, last *int, before *string, limit *int, offset *int, status *model.BatchStatus) (*model.BatchConnection, error) {
+	return r.batches(ctx, obj, pageArgs{
+		first: first, after: after, last: last, before: before,
+		limit: limit, offset: offset, status: status,
+		limitSet: argGiven(ctx, "limit"), offsetSet: argGiven(ctx, "offset"),
+	})
+}
 
-	p, err := pageParams(obj.ID, limit, offset, status)
-	if err != nil {
-		return nil, err
-	}
-	page, err := r.deps.RAS.ListBatches(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := connectionFromPage(obj.ID, p, page)
-	if err != nil {
-		return nil, err
-	}
-	ids = make([]string, len(conn.Nodes))
-	for i, n := range conn.Nodes {
-		ids[i] = n.ID
-	}
-	return conn, nil
+func (r *teacherResolver) BatchCounts(ctx context.Context, obj *model.Teacher) (*model.BatchCounts, error) {
+	return r.countBatches(ctx, obj.ID, countedStatuses(ctx))
+}
+
+func (r *teacherResolver) NeedsAttention(ctx context.Context, obj *model.Teacher, first *int) (*model.NeedsAttention, error) {
+	return r.needsAttention(ctx, obj, first)
 }
 
 func (r *Resolver) Batch() BatchResolver { return &batchResolver{r} }
+
+func (r *Resolver) DashboardChange() DashboardChangeResolver { return &dashboardChangeResolver{r} }
 
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -114,8 +119,9 @@ func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionRes
 func (r *Resolver) Teacher() TeacherResolver { return &teacherResolver{r} }
 
 type (
-	batchResolver        struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
-	teacherResolver      struct{ *Resolver }
+	batchResolver           struct{ *Resolver }
+	dashboardChangeResolver struct{ *Resolver }
+	queryResolver           struct{ *Resolver }
+	subscriptionResolver    struct{ *Resolver }
+	teacherResolver         struct{ *Resolver }
 )

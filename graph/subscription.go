@@ -25,6 +25,9 @@ type UpdateSource interface {
 // cache, so a burst of events about one batch costs one RAS call.
 type BatchBase interface {
 	Base(ctx context.Context, batchID string) (*ras.Batch, error)
+	// Fresh asks RAS now, for an event newer than what Base had; what it
+	// gets replaces Base's copy.
+	Fresh(ctx context.Context, batchID string) (*ras.Batch, error)
 }
 
 // errNoUpdates is a wiring fault: the BFF was built without an event hub.
@@ -53,10 +56,19 @@ func (r *subscriptionResolver) batchStatusChanged(ctx context.Context, batchIDs 
 	if err != nil {
 		return nil, err
 	}
-	p := &pump{r: r, ctx: ctx, teacher: t, sub: sub, out: make(chan *model.Batch)}
+	return startPump(ctx, r, sub, func(ctx context.Context, u events.Update) (*model.Batch, error) {
+		b, _, err := r.stateAfter(ctx, t, u)
+		return b, err
+	}), nil
+}
+
+// startPump delivers what next makes of each of sub's updates (nil: none)
+// until ctx ends or sub closes.
+func startPump[T any](ctx context.Context, r *subscriptionResolver, sub *events.Subscriber, next func(context.Context, events.Update) (*T, error)) <-chan *T {
+	p := &pump[T]{r: r, ctx: ctx, sub: sub, next: next, out: make(chan *T)}
 	context.AfterFunc(ctx, sub.Close)
 	sub.OnReady(p.wake)
-	return p.out, nil
+	return p.out
 }
 
 // pump turns a subscriber's updates into batch states. It holds no
@@ -64,25 +76,25 @@ func (r *subscriptionResolver) batchStatusChanged(ctx context.Context, batchIDs 
 // the hub's readiness callback starts one to drain what is pending, and it
 // ends when nothing is. The subscriber coalesces while the goroutine waits
 // for the client, so a slow client never holds up the hub.
-type pump struct {
-	r       *subscriptionResolver
-	ctx     context.Context
-	teacher auth.Teacher
-	sub     *events.Subscriber
-	out     chan *model.Batch
+type pump[T any] struct {
+	r    *subscriptionResolver
+	ctx  context.Context
+	sub  *events.Subscriber
+	next func(context.Context, events.Update) (*T, error)
+	out  chan *T
 
 	running atomic.Bool // a drain goroutine is running
 	ended   atomic.Bool // out is closed
 }
 
 // wake is the subscriber's readiness callback: it must not block.
-func (p *pump) wake() {
+func (p *pump[T]) wake() {
 	if !p.ended.Load() && p.running.CompareAndSwap(false, true) {
 		go p.drain()
 	}
 }
 
-func (p *pump) drain() {
+func (p *pump[T]) drain() {
 	for {
 		if p.ctx.Err() != nil {
 			// The client has gone: nothing pending is worth fetching.
@@ -107,7 +119,7 @@ func (p *pump) drain() {
 			}
 			continue
 		}
-		b, err := p.r.stateAfter(p.ctx, p.teacher, u)
+		b, err := p.next(p.ctx, u)
 		if err != nil {
 			// The next event carries the batch's newest state again; the
 			// subscription stays open.
@@ -128,29 +140,35 @@ func (p *pump) drain() {
 }
 
 // stateAfter is the batch's state after update u: what the event carries,
-// over what RAS knows of the batch. Nil when the batch is not the viewer's.
-func (r *subscriptionResolver) stateAfter(ctx context.Context, t auth.Teacher, u events.Update) (*model.Batch, error) {
+// over what RAS knows of the batch (returned too). Nil when the batch is not
+// the viewer's.
+func (r *subscriptionResolver) stateAfter(ctx context.Context, t auth.Teacher, u events.Update) (*model.Batch, *ras.Batch, error) {
 	base, err := r.deps.Base.Base(ctx, u.BatchID)
 	if errors.Is(err, ras.ErrNotFound) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if base.UserID != t.ID {
-		return nil, nil
+		return nil, nil, nil
 	}
 	b, err := batchFromRAS(base)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	b.Essays = nil // the event does not say how the essays changed
 	if !u.Timestamp.Before(base.LastUpdated) {
 		if err := applyUpdate(b, u); err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if u.Timestamp.After(base.LastUpdated) {
+			// RAS's internal status predates the event: it may no longer
+			// be the batch's.
+			b.StatusDetail = nil
 		}
 	}
-	return b, nil
+	return b, base, nil
 }
 
 // applyUpdate lays the event's fields over the batch.

@@ -26,6 +26,8 @@ func (b rasBase) Base(ctx context.Context, id string) (*ras.Batch, error) {
 	return b.c.GetBatch(ctx, id)
 }
 
+func (b rasBase) Fresh(ctx context.Context, id string) (*ras.Batch, error) { return b.Base(ctx, id) }
+
 // A client that does not read while a batch changes many times gets that
 // batch's newest state, not a backlog, and no event out of order.
 func TestSlowSubscriberGetsNewestStates(t *testing.T) {

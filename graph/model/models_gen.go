@@ -10,18 +10,63 @@ import (
 	"time"
 )
 
-// One page of batches.
+// One batch that waits for the teacher, and why.
+type AttentionItem struct {
+	// What the teacher is asked to do.
+	Reason AttentionReason `json:"reason"`
+	// When the pending student matches are confirmed automatically; null for a
+	// reason without a deadline.
+	Deadline *time.Time `json:"deadline,omitempty"`
+	// The batch.
+	Batch *Batch `json:"batch"`
+}
+
+// One page of batches: a connection of the Relay connection spec, which also
+// tells the page's position for position paging.
 type BatchConnection struct {
 	// All of the teacher's batches that match the filter, across all pages.
 	TotalCount int `json:"totalCount"`
-	// The page size this page was asked with.
+	// The page size this page was asked with (`limit`, `first` or `last`).
 	Limit int `json:"limit"`
-	// The number of batches skipped before this page.
+	// The number of batches before this page in the list, as it was when the page was read.
 	Offset int `json:"offset"`
-	// Whether batches follow this page (`offset + limit < totalCount`).
+	// Whether batches follow this page (the same as `pageInfo.hasNextPage`).
 	HasNextPage bool `json:"hasNextPage"`
 	// The batches of this page, newest first.
 	Nodes []*Batch `json:"nodes"`
+	// The batches of this page with their cursors, newest first.
+	Edges []*BatchEdge `json:"edges"`
+	// Where this page is in the list, and the cursors to page on from it.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// Batch counts per status. Every field is counted by the result aggregator at
+// the time of the request.
+type BatchCounts struct {
+	// All batches: the sum of the seven statuses below.
+	All int `json:"all"`
+	// Batches in `PENDING_CONTENT`.
+	PendingContent int `json:"pendingContent"`
+	// Batches in `READY`.
+	Ready int `json:"ready"`
+	// Batches in `PROCESSING`.
+	Processing int `json:"processing"`
+	// Batches in `COMPLETED_SUCCESSFULLY`.
+	CompletedSuccessfully int `json:"completedSuccessfully"`
+	// Batches in `COMPLETED_WITH_FAILURES`.
+	CompletedWithFailures int `json:"completedWithFailures"`
+	// Batches in `FAILED`.
+	Failed int `json:"failed"`
+	// Batches in `CANCELLED`.
+	Cancelled int `json:"cancelled"`
+}
+
+// One batch of a page and its cursor.
+type BatchEdge struct {
+	// An opaque cursor: pass it as `after` or `before` to page on from this batch.
+	Cursor string `json:"cursor"`
+	// The batch.
+	Node *Batch `json:"node"`
 }
 
 // Credits available for processing essays.
@@ -52,6 +97,30 @@ type Essay struct {
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
+// The batches waiting for the teacher.
+type NeedsAttention struct {
+	// Batches that need the teacher, also those beyond `first`.
+	TotalCount int `json:"totalCount"`
+	// False when more than 100 of the teacher's batches await student
+	// validation: then only the 100 oldest of them (whose deadlines come first)
+	// are examined.
+	Complete bool `json:"complete"`
+	// The first items: those with a deadline, soonest first, then failed batches, newest first.
+	Items []*AttentionItem `json:"items"`
+}
+
+// A page's position in its list (Relay connection spec).
+type PageInfo struct {
+	// Whether batches follow this page.
+	HasNextPage bool `json:"hasNextPage"`
+	// Whether batches precede this page.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the page's first batch; null for an empty page.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The cursor of the page's last batch; null for an empty page.
+	EndCursor *string `json:"endCursor,omitempty"`
+}
+
 // Read access to the teacher dashboard.
 type Query struct {
 }
@@ -79,6 +148,66 @@ type StudentValidation struct {
 
 // Live updates for the dashboard.
 type Subscription struct {
+}
+
+// Why a batch needs the teacher.
+type AttentionReason string
+
+const (
+	// Student matching found essays it could not match with confidence: the
+	// teacher confirms them before the deadline, else they are confirmed as
+	// matched.
+	AttentionReasonConfirmStudentMatches AttentionReason = "CONFIRM_STUDENT_MATCHES"
+	// The batch failed (`FAILED`): see `Batch.statusDetail` for how.
+	AttentionReasonFailed AttentionReason = "FAILED"
+)
+
+var AllAttentionReason = []AttentionReason{
+	AttentionReasonConfirmStudentMatches,
+	AttentionReasonFailed,
+}
+
+func (e AttentionReason) IsValid() bool {
+	switch e {
+	case AttentionReasonConfirmStudentMatches, AttentionReasonFailed:
+		return true
+	}
+	return false
+}
+
+func (e AttentionReason) String() string {
+	return string(e)
+}
+
+func (e *AttentionReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AttentionReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AttentionReason", str)
+	}
+	return nil
+}
+
+func (e AttentionReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AttentionReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AttentionReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Where a batch is in its life.
@@ -149,6 +278,98 @@ func (e *BatchStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e BatchStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The result aggregator's internal batch statuses (the upstream contract's
+// table), each under the `BatchStatus` it belongs to.
+type BatchStatusDetail string
+
+const (
+	// `PENDING_CONTENT`: the uploaded content is being validated.
+	BatchStatusDetailAwaitingContentValidation BatchStatusDetail = "AWAITING_CONTENT_VALIDATION"
+	// `PENDING_CONTENT`: the teacher has not configured the pipeline yet.
+	BatchStatusDetailAwaitingPipelineConfiguration BatchStatusDetail = "AWAITING_PIPELINE_CONFIGURATION"
+	// `READY`: ready for the pipeline to start.
+	BatchStatusDetailReadyForPipelineExecution BatchStatusDetail = "READY_FOR_PIPELINE_EXECUTION"
+	// `PROCESSING`: the pipeline runs; `processingPhase` tells the step.
+	BatchStatusDetailProcessingPipelines BatchStatusDetail = "PROCESSING_PIPELINES"
+	// `PROCESSING`: student matches wait for the teacher's confirmation.
+	BatchStatusDetailAwaitingStudentValidation BatchStatusDetail = "AWAITING_STUDENT_VALIDATION"
+	// `PROCESSING`: the teacher confirmed the student matches; the pipeline starts next.
+	BatchStatusDetailStudentValidationCompleted BatchStatusDetail = "STUDENT_VALIDATION_COMPLETED"
+	// `PROCESSING`: the matches were confirmed automatically at the deadline; the pipeline starts next.
+	BatchStatusDetailValidationTimeoutProcessed BatchStatusDetail = "VALIDATION_TIMEOUT_PROCESSED"
+	// `PROCESSING`: a batch without a class is ready; the pipeline starts next.
+	BatchStatusDetailGuestClassReady BatchStatusDetail = "GUEST_CLASS_READY"
+	// `COMPLETED_SUCCESSFULLY`.
+	BatchStatusDetailCompletedSuccessfully BatchStatusDetail = "COMPLETED_SUCCESSFULLY"
+	// `COMPLETED_WITH_FAILURES`.
+	BatchStatusDetailCompletedWithFailures BatchStatusDetail = "COMPLETED_WITH_FAILURES"
+	// `FAILED`: the uploaded content could not be read.
+	BatchStatusDetailContentIngestionFailed BatchStatusDetail = "CONTENT_INGESTION_FAILED"
+	// `FAILED`: processing failed as a whole.
+	BatchStatusDetailFailedCritically BatchStatusDetail = "FAILED_CRITICALLY"
+	// `CANCELLED`.
+	BatchStatusDetailCancelled BatchStatusDetail = "CANCELLED"
+)
+
+var AllBatchStatusDetail = []BatchStatusDetail{
+	BatchStatusDetailAwaitingContentValidation,
+	BatchStatusDetailAwaitingPipelineConfiguration,
+	BatchStatusDetailReadyForPipelineExecution,
+	BatchStatusDetailProcessingPipelines,
+	BatchStatusDetailAwaitingStudentValidation,
+	BatchStatusDetailStudentValidationCompleted,
+	BatchStatusDetailValidationTimeoutProcessed,
+	BatchStatusDetailGuestClassReady,
+	BatchStatusDetailCompletedSuccessfully,
+	BatchStatusDetailCompletedWithFailures,
+	BatchStatusDetailContentIngestionFailed,
+	BatchStatusDetailFailedCritically,
+	BatchStatusDetailCancelled,
+}
+
+func (e BatchStatusDetail) IsValid() bool {
+	switch e {
+	case BatchStatusDetailAwaitingContentValidation, BatchStatusDetailAwaitingPipelineConfiguration, BatchStatusDetailReadyForPipelineExecution, BatchStatusDetailProcessingPipelines, BatchStatusDetailAwaitingStudentValidation, BatchStatusDetailStudentValidationCompleted, BatchStatusDetailValidationTimeoutProcessed, BatchStatusDetailGuestClassReady, BatchStatusDetailCompletedSuccessfully, BatchStatusDetailCompletedWithFailures, BatchStatusDetailContentIngestionFailed, BatchStatusDetailFailedCritically, BatchStatusDetailCancelled:
+		return true
+	}
+	return false
+}
+
+func (e BatchStatusDetail) String() string {
+	return string(e)
+}
+
+func (e *BatchStatusDetail) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BatchStatusDetail(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BatchStatusDetail", str)
+	}
+	return nil
+}
+
+func (e BatchStatusDetail) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BatchStatusDetail) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BatchStatusDetail) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

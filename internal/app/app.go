@@ -159,6 +159,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Schema:            schema,
 		Loaders:           loaders.NewFactory(classes, rasClient, entClient, lc),
 		LiveLoaders:       loaders.NewFactory(newLiveCMS(classes, cfg.UpstreamTimeout), rasClient, entClient, lc),
+		Plan:              graph.PlanOperation,
 		Auth:              authn,
 		Health:            a.Health,
 		Logger:            o.Logger,

@@ -30,6 +30,12 @@ func (b *batchBase) Base(ctx context.Context, batchID string) (*ras.Batch, error
 	})
 }
 
+// Fresh fetches the batch from RAS now and caches that.
+func (b *batchBase) Fresh(ctx context.Context, batchID string) (*ras.Batch, error) {
+	b.cache.Forget(batchID)
+	return b.Base(ctx, batchID)
+}
+
 // liveCMS is what subscription events look up in CMS: class names from the
 // long-lived class cache, validation status from a two-second cache, so a
 // burst of events about a batch asks CMS once.

@@ -21,6 +21,15 @@ const (
 // current phase means anything; in every other status no phase is shown.
 const ProcessingPipelines = "processing_pipelines"
 
+// The internal statuses the BFF acts on by name: a batch awaiting student
+// validation may need the teacher (its matches to confirm), and the two
+// failed ones make up the client status Failed.
+const (
+	AwaitingStudentValidation = "awaiting_student_validation"
+	ContentIngestionFailed    = "content_ingestion_failed"
+	FailedCritically          = "failed_critically"
+)
+
 // The processing phases, in the contract's spelling.
 const (
 	PhaseSpellcheck      = "spellcheck"
@@ -39,11 +48,11 @@ var groups = []struct {
 }{
 	{PendingContent, []string{"awaiting_content_validation", "awaiting_pipeline_configuration"}},
 	{Ready, []string{"ready_for_pipeline_execution"}},
-	{Processing, []string{ProcessingPipelines, "awaiting_student_validation",
+	{Processing, []string{ProcessingPipelines, AwaitingStudentValidation,
 		"student_validation_completed", "validation_timeout_processed", "guest_class_ready"}},
 	{CompletedSuccessfully, []string{CompletedSuccessfully}},
 	{CompletedWithFailures, []string{CompletedWithFailures}},
-	{Failed, []string{"content_ingestion_failed", "failed_critically"}},
+	{Failed, []string{ContentIngestionFailed, FailedCritically}},
 	{Cancelled, []string{Cancelled}},
 }
 
@@ -100,3 +109,13 @@ func ValidPhase(p string) bool { return slices.Contains(phases, p) }
 
 // Phases returns the processing phases in the contract's order.
 func Phases() []string { return slices.Clone(phases) }
+
+// InternalStatuses returns the contract's thirteen internal statuses in the
+// contract's order.
+func InternalStatuses() []string {
+	var out []string
+	for _, g := range groups {
+		out = append(out, g.internal...)
+	}
+	return out
+}

@@ -115,3 +115,14 @@ func TestValidPhase(t *testing.T) {
 		}
 	}
 }
+
+func TestInternalStatuses(t *testing.T) {
+	want := []string{"awaiting_content_validation", "awaiting_pipeline_configuration",
+		"ready_for_pipeline_execution", "processing_pipelines", "awaiting_student_validation",
+		"student_validation_completed", "validation_timeout_processed", "guest_class_ready",
+		"completed_successfully", "completed_with_failures", "content_ingestion_failed",
+		"failed_critically", "cancelled"}
+	if got := InternalStatuses(); !slices.Equal(got, want) {
+		t.Errorf("InternalStatuses() = %v, want %v", got, want)
+	}
+}

@@ -124,7 +124,7 @@ var Settings = []Setting{
 	{Name: "BFF_DRAIN_DELAY", Help: "how long to keep serving after SIGTERM with /readyz failing, before closing (default 5s in production, 0s otherwise)"},
 	{Name: "BFF_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
 	{Name: "BFF_MAX_BODY_BYTES", Default: "1048576", Help: "largest request body; a larger one is refused with 413 before it is read"},
-	{Name: "BFF_MAX_DEPTH", Default: "10", Help: "deepest field nesting of an operation (introspection has its own bound)"},
+	{Name: "BFF_MAX_DEPTH", Default: "12", Help: "deepest field nesting of an operation (introspection has its own bound)"},
 	{Name: "BFF_MAX_COMPLEXITY", Default: "5000", Help: "highest cost of an operation: a field costs 1, a list its `limit` (essays: 50) times its children"},
 	{Name: "BFF_MAX_ALIASES", Default: "30", Help: "most aliases in one operation"},
 	{Name: "BFF_RATE_LIMIT", Default: "600", Help: "operations one teacher may run per minute, over every transport (HTTP: 429 with Retry-After past it; WebSocket: a `RATE_LIMITED` error for the operation); shared by all replicas through `BFF_REDIS_URL`, else per process; 0 turns it off"},

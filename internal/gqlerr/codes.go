@@ -76,6 +76,10 @@ const (
 	// CodeInternal: a fault of the BFF itself; the details are logged with
 	// the correlation id, never sent.
 	CodeInternal Code = "INTERNAL_SERVER_ERROR"
+	// CodeCursorStale: a page cursor's batch is gone from the list, or has
+	// moved further than the re-alignment window (20 rows) since the
+	// cursor was made; the client reloads the list from the top.
+	CodeCursorStale Code = "CURSOR_STALE"
 )
 
 // codes is the closed list: each code with the HTTP status of a response
@@ -101,6 +105,7 @@ var codes = map[Code]int{
 	CodeUpstreamTimeout:          http.StatusOK,
 	CodeUpstreamError:            http.StatusOK,
 	CodeInternal:                 http.StatusInternalServerError,
+	CodeCursorStale:              http.StatusOK,
 }
 
 func init() {

@@ -33,14 +33,29 @@ func BadInput(format string, args ...any) error {
 	return &inputError{msg: fmt.Sprintf(format, args...)}
 }
 
+// staleError is a cursor that can no longer be followed; its message is
+// written for the client.
+type staleError struct{ msg string }
+
+func (e *staleError) Error() string { return e.msg }
+
+// StaleCursor reports a cursor whose batch cannot be found where it should
+// be (CodeCursorStale). Its message is shown to the client as it is.
+func StaleCursor(format string, args ...any) error {
+	return &staleError{msg: fmt.Sprintf(format, args...)}
+}
+
 // Classify returns the client-facing code, message and upstream service (""
 // when none) for err.
 func Classify(err error) (code Code, message, service string) {
 	var in *inputError
+	var stale *staleError
 	var up *upstream.Error
 	switch {
 	case errors.As(err, &in):
 		return CodeBadUserInput, in.msg, ""
+	case errors.As(err, &stale):
+		return CodeCursorStale, stale.msg, ""
 	case errors.Is(err, auth.ErrNotAuthenticated), errors.Is(err, auth.ErrInvalidToken):
 		return CodeUnauthenticated, "a valid teacher identity is required", ""
 	case errors.As(err, &up):

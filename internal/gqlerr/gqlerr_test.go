@@ -25,6 +25,7 @@ func TestClassify(t *testing.T) {
 		service string
 	}{
 		{"bad input", gqlerr.BadInput("limit must be between 1 and 100, got %d", 0), gqlerr.CodeBadUserInput, ""},
+		{"stale cursor", fmt.Errorf("page: %w", gqlerr.StaleCursor("the cursor's batch is gone")), gqlerr.CodeCursorStale, ""},
 		{"no identity", auth.ErrNotAuthenticated, gqlerr.CodeUnauthenticated, ""},
 		{"invalid token", fmt.Errorf("x: %w", auth.ErrInvalidToken), gqlerr.CodeUnauthenticated, ""},
 		{"unavailable", up(upstream.KindUnavailable), gqlerr.CodeUpstreamUnavailable, "cms"},

@@ -38,7 +38,9 @@ const ParserTokenLimit = 15000
 // negative value turns the limit off.
 type Config struct {
 	// MaxDepth bounds field nesting outside introspection; `{ viewer { id } }`
-	// has depth 2. The deepest path of this schema has 5 fields.
+	// has depth 2. The deepest paths of this schema have 6 fields
+	// (viewer.batches.edges.node.class.id: a Relay connection nests one
+	// level more than a list).
 	MaxDepth int
 	// MaxIntrospectionDepth bounds field nesting inside __schema and __type.
 	// It is separate from MaxDepth because GraphiQL's introspection query
@@ -82,7 +84,7 @@ type Config struct {
 // most half of each.
 func Defaults() Config {
 	return Config{
-		MaxDepth:              10,
+		MaxDepth:              12,
 		MaxIntrospectionDepth: 20,
 		MaxIntrospectionLists: 2,
 		MaxComplexity:         5000,

@@ -24,9 +24,10 @@ type Measures struct {
 	//   - a leaf field costs 1;
 	//   - a field with a selection set costs 1 + n × the cost of its
 	//     selections, where n is 1 but for list fields:
-	//   - a field with a `limit` argument (Teacher.batches; its schema
-	//     default when absent) pages by it: a list field multiplies by it,
-	//     a connection passes it to its list fields (BatchConnection.nodes);
+	//   - a field with a page argument pages by it: `first` or `last` when
+	//     given, else `limit` (its schema default when absent); a list field
+	//     multiplies by it, a connection passes it to its list fields
+	//     (BatchConnection.nodes and .edges, NeedsAttention.items);
 	//   - a list field of assumedListSize multiplies by its assumed size
 	//     (Batch.essays: 50 essays per batch);
 	//   - any other list multiplies by 1: introspection is answered from
@@ -55,8 +56,10 @@ var assumedListSize = map[string]int{
 	"Batch.essays": 50,
 }
 
-// pageArgument is the argument that sets a page size.
-const pageArgument = "limit"
+// pageArguments set a page size, in the order they are read: the Relay
+// connection spec's first and last (Teacher.batches, Teacher.needsAttention)
+// when given, else limit (given or its schema default).
+var pageArguments = []string{"first", "last", "limit"}
 
 // introspectionLists are the fields that make circular introspection
 // queries grow, as graphql-js's MaxIntrospectionDepthRule counts them.
@@ -298,31 +301,40 @@ func (w *walker) multiplier(f *ast.Field, def *ast.FieldDefinition, parent *ast.
 	return max(page, 1), 0
 }
 
-// pageSize is the value of f's page argument: given, from a variable or
-// the variable's default, else (absent or null) the argument's schema
-// default, as the resolver reads it. Sizes below 1 count as 1 and sizes it
-// cannot read as 1: the resolver refuses those anyway.
+// pageSize is the value of f's page argument: first or last when given
+// (not null), else limit, given, from a variable or the variable's default,
+// else (absent or null) its schema default, as the resolver reads it. Sizes
+// below 1 count as 1 and sizes it cannot read as 1: the resolver refuses
+// those anyway.
 func (w *walker) pageSize(f *ast.Field, def *ast.FieldDefinition) (int, bool) {
-	arg := f.Arguments.ForName(pageArgument)
-	var schemaArg *ast.ArgumentDefinition
-	if def != nil {
-		schemaArg = def.Arguments.ForName(pageArgument)
+	found := false
+	for _, name := range pageArguments {
+		arg := f.Arguments.ForName(name)
+		var schemaArg *ast.ArgumentDefinition
+		if def != nil {
+			schemaArg = def.Arguments.ForName(name)
+		}
+		if arg == nil && schemaArg == nil {
+			continue
+		}
+		found = true
+		var v any
+		if arg != nil {
+			v = w.value(arg.Value)
+		}
+		if v == nil && schemaArg != nil {
+			v = w.value(schemaArg.DefaultValue)
+		}
+		if v == nil {
+			continue // absent or null, without a default: the next argument decides
+		}
+		n, ok := toInt(v)
+		if !ok {
+			return 1, true
+		}
+		return min(max(n, 1), ceiling), true
 	}
-	if arg == nil && schemaArg == nil {
-		return 0, false
-	}
-	var v any
-	if arg != nil {
-		v = w.value(arg.Value)
-	}
-	if v == nil && schemaArg != nil {
-		v = w.value(schemaArg.DefaultValue)
-	}
-	n, ok := toInt(v)
-	if !ok {
-		return 1, true
-	}
-	return min(max(n, 1), ceiling), true
+	return 1, found
 }
 
 // value is v's value. Before validation a variable knows no default, so

@@ -50,11 +50,11 @@ func graphiQL(t *testing.T) string {
 
 // Every contract operation, and GraphiQL's introspection query, passes the
 // default limits with room: at most half of each (the deepest contract
-// path, viewer.batches.nodes.class.id, is exactly half of MaxDepth).
+// path, viewer.batches.edges.node.class.id, is exactly half of MaxDepth).
 func TestContractOperationsPassWithRoom(t *testing.T) {
 	ops, err := operations.Load(schema, filepath.Join("..", "..", "testdata", "operations"))
 	require.NoError(t, err)
-	require.Len(t, ops, 4)
+	require.Len(t, ops, 8)
 	ops = append(ops, operations.Operation{Name: "GraphiQL introspection", Document: graphiQL(t)})
 
 	d := limits.Defaults()
@@ -125,6 +125,29 @@ func TestMeasure(t *testing.T) {
 			name:  "a null page size is the resolver's default",
 			query: `query($n: Int) { viewer { batches(limit: $n) { nodes { id } } } }`,
 			want:  limits.Measures{Depth: 4, Complexity: 1 + 1 + 1 + 20, DuplicateFields: 1, RootFields: 1},
+		},
+		{
+			name:  "first prices a cursor page like limit, edges and nodes alike",
+			query: `{ viewer { batches(first: 50) { edges { cursor node { essays { id } } } pageInfo { endCursor } } } }`,
+			// viewer 1 + batches (1 + edges (1 + 50 × (cursor 1 + node (1 + essays (1 + 50 × 1)))) + pageInfo (1 + 1))
+			want: limits.Measures{Depth: 6, Complexity: 1 + 1 + (1 + 50*(1+1+1+50)) + 2, DuplicateFields: 1, RootFields: 1},
+		},
+		{
+			name:  "last from a variable prices the page, not limit's default",
+			query: `query($n: Int) { viewer { batches(last: $n, before: "c") { nodes { id } } } }`,
+			vars:  map[string]any{"n": json.Number("40")},
+			want:  limits.Measures{Depth: 4, Complexity: 1 + 1 + 1 + 40, DuplicateFields: 1, RootFields: 1},
+		},
+		{
+			name:  "an absent first falls back to limit's default",
+			query: `query($n: Int) { viewer { batches(first: $n) { nodes { id } } } }`,
+			want:  limits.Measures{Depth: 4, Complexity: 1 + 1 + 1 + 20, DuplicateFields: 1, RootFields: 1},
+		},
+		{
+			name:  "needsAttention prices its items by first",
+			query: `{ viewer { needsAttention(first: 30) { items { reason batch { id } } } } }`,
+			// viewer 1 + needsAttention (1 + items (1 + 30 × (1 + (1 + 1))))
+			want: limits.Measures{Depth: 5, Complexity: 1 + 1 + 1 + 30*3, DuplicateFields: 1, RootFields: 1},
 		},
 		{
 			name:  "a fragment counts once per spread",

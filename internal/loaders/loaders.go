@@ -90,6 +90,7 @@ type Loaders struct {
 	validation *keyed[*cms.ValidationStatus]
 	batch      *keyed[*ras.Batch]
 	pages      *gate
+	totals     *totals
 
 	credits      onceByKey[entitlements.Balance]
 	creditSource CreditSource
@@ -97,7 +98,11 @@ type Loaders struct {
 
 // New returns the loaders of one operation that will ask for `pages` pages
 // of batches (0 when it asks for none).
-func (f *Factory) New(pages int) *Loaders {
+func (f *Factory) New(pages int) *Loaders { return f.NewPlanned(Plan{Pages: pages}) }
+
+// NewPlanned returns the loaders of one operation that will fetch what plan
+// says.
+func (f *Factory) NewPlanned(plan Plan) *Loaders {
 	cfg := f.cfg
 	l := &Loaders{
 		class: newKeyed(cfg, chunked(cfg, "class", cms.MaxBatchIDs, func(ctx context.Context, ids []string) (map[string]*cms.ClassInfo, error) {
@@ -111,7 +116,8 @@ func (f *Factory) New(pages int) *Loaders {
 		})),
 		creditSource: f.credits,
 	}
-	l.pages = newGate(pages, cfg.PageWait, l.prefetch)
+	l.pages = newGate(plan.Pages, cfg.PageWait, l.prefetch)
+	l.totals = newTotals(plan.Lists, cfg.BatchTimeout)
 	return l
 }
 
@@ -129,14 +135,14 @@ type ctxKey struct{}
 type lazy struct {
 	once    sync.Once
 	factory *Factory
-	pages   int
+	plan    Plan
 	l       *Loaders
 }
 
 func (z *lazy) get() *Loaders {
 	z.once.Do(func() {
 		if z.l == nil {
-			z.l = z.factory.New(z.pages)
+			z.l = z.factory.NewPlanned(z.plan)
 		}
 	})
 	return z.l
@@ -151,7 +157,13 @@ func With(ctx context.Context, l *Loaders) context.Context {
 // Attach returns ctx carrying the loaders of one operation that will ask for
 // `pages` pages of batches, made by f when first used.
 func Attach(ctx context.Context, f *Factory, pages int) context.Context {
-	return context.WithValue(ctx, ctxKey{}, &lazy{factory: f, pages: pages})
+	return AttachPlan(ctx, f, Plan{Pages: pages})
+}
+
+// AttachPlan returns ctx carrying the loaders of one operation that will
+// fetch what plan says, made by f when first used.
+func AttachPlan(ctx context.Context, f *Factory, plan Plan) context.Context {
+	return context.WithValue(ctx, ctxKey{}, &lazy{factory: f, plan: plan})
 }
 
 // ErrNoLoaders is a wiring fault: a resolver ran outside an operation that

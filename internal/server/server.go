@@ -39,9 +39,13 @@ type Options struct {
 	// LiveLoaders serve subscription events (shorter-lived caches in front
 	// of the upstreams); nil means Loaders.
 	LiveLoaders *loaders.Factory
-	Auth        *auth.Authenticator
-	Health      *health.Prober
-	Logger      *slog.Logger
+	// Plan reads from an operation what its resolvers will fetch (the
+	// schema's knowledge: graph.PlanOperation), so its loaders know when
+	// the last page is in; nil plans nothing.
+	Plan   func(context.Context) loaders.Plan
+	Auth   *auth.Authenticator
+	Health *health.Prober
+	Logger *slog.Logger
 	// AllowAnonymous lets requests without credentials through to the
 	// GraphQL layer (the demo's playground loads the schema that way);
 	// viewer still fails for them. Off everywhere but the demo.
@@ -168,7 +172,11 @@ func newGraphQL(o Options) *handler.Server {
 		if isSubscription(ctx) && o.LiveLoaders != nil {
 			factory = o.LiveLoaders
 		}
-		resp := next(loaders.Attach(ctx, factory, countPages(ctx)))
+		var plan loaders.Plan
+		if o.Plan != nil {
+			plan = o.Plan(ctx)
+		}
+		resp := next(loaders.AttachPlan(ctx, factory, plan))
 		if resp != nil {
 			name, typ := operationOf(ctx)
 			o.Metrics.Operation(name, typ, time.Since(start), errorCodes(resp))

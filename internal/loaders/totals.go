@@ -1,0 +1,140 @@
+package loaders
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Plan is what an operation will fetch, read from its document before any
+// resolver runs (see graph.PlanOperation).
+type Plan struct {
+	// Pages counts the fields that report to the operation's gate with
+	// PageLoaded: the loaders know the last page is in when all have.
+	Pages int
+	// Lists holds the keys of the status filters (see graph's filterKey)
+	// that pages of the operation will list. Each such list reports the
+	// total it got with ListTotal, so a count of the same filter (Total)
+	// waits for it instead of asking the result aggregator again.
+	Lists []string
+}
+
+// totals shares the result aggregator's totals within one operation: the
+// total of a status filter is asked for at most once, and not at all when a
+// page of the operation lists that filter anyway.
+type totals struct {
+	mu    sync.Mutex
+	byKey map[string]*totalCall
+	// wait bounds how long a count waits for a planned page's total before
+	// it asks for its own: a backstop, since every page reports once.
+	wait time.Duration
+}
+
+// totalCall is the total of one filter: from a page (planned) or from a
+// count of its own.
+type totalCall struct {
+	done    chan struct{} // closed when total and ok are set
+	total   int
+	ok      bool // false: the page failed, counts ask for themselves
+	planned bool
+
+	// The count's own call, when it needs one.
+	ownOnce sync.Once
+	ownDone chan struct{}
+	ownVal  int
+	ownErr  error
+}
+
+func newTotals(plan []string, wait time.Duration) *totals {
+	t := &totals{byKey: make(map[string]*totalCall, len(plan)), wait: wait}
+	for _, k := range plan {
+		t.byKey[k] = &totalCall{done: make(chan struct{}), ownDone: make(chan struct{}), planned: true}
+	}
+	return t
+}
+
+func (t *totals) call(key string) *totalCall {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c, ok := t.byKey[key]
+	if !ok {
+		c = &totalCall{done: make(chan struct{}), ownDone: make(chan struct{})}
+		t.byKey[key] = c
+	}
+	return c
+}
+
+// report records a page's total for key; the first report wins and later
+// ones (a second page of the same filter) change nothing.
+func (t *totals) report(key string, total int, ok bool) {
+	c := t.call(key)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	select {
+	case <-c.done:
+		if !c.ok && ok {
+			// An earlier page of this filter failed; this one has it.
+			c.total, c.ok = total, true
+		}
+	default:
+		c.total, c.ok = total, ok
+		close(c.done)
+	}
+}
+
+// get returns key's total: a page's, when one of the operation lists the
+// filter, else one fetch shared by every count of the operation.
+func (t *totals) get(ctx context.Context, key string, fetch func(context.Context) (int, error)) (int, error) {
+	c := t.call(key)
+	if c.planned {
+		timer := time.NewTimer(t.wait)
+		defer timer.Stop()
+		select {
+		case <-c.done:
+			t.mu.Lock()
+			total, ok := c.total, c.ok
+			t.mu.Unlock()
+			if ok {
+				return total, nil
+			}
+		case <-timer.C:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+	first := false
+	c.ownOnce.Do(func() { first = true })
+	if first {
+		defer close(c.ownDone)
+		c.ownVal, c.ownErr = fetch(ctx)
+		return c.ownVal, c.ownErr
+	}
+	select {
+	case <-c.ownDone:
+		return c.ownVal, c.ownErr
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// ListTotal reports the total a page got for its filter key (ok false when
+// its list failed), for the counts of the same filter. Pages of a planned
+// filter must report exactly once, failed or not.
+func ListTotal(ctx context.Context, key string, total int, ok bool) {
+	l, err := from(ctx)
+	if err != nil {
+		return
+	}
+	l.totals.report(key, total, ok)
+}
+
+// Total returns the total of the filter key: the one a page of the
+// operation reports, when the operation lists that filter; else fetch's
+// answer, fetched once per operation however many fields ask.
+func Total(ctx context.Context, key string, fetch func(context.Context) (int, error)) (int, error) {
+	l, err := from(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return l.totals.get(ctx, key, fetch)
+}
