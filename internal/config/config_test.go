@@ -53,7 +53,7 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, 5*time.Second, c.DrainDelay)
 	assert.Equal(t, 600, c.RateLimit)
 	assert.Equal(t, 1<<20, c.MaxBodyBytes)
-	assert.Equal(t, 10, c.MaxDepth)
+	assert.Equal(t, 12, c.MaxDepth)
 	assert.Equal(t, 5000, c.MaxComplexity)
 	assert.Equal(t, 30, c.MaxAliases)
 	assert.Equal(t, 5*time.Minute, c.ClassCacheTTL)
