@@ -19,6 +19,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/auth"
 	"github.com/essaylab/teacher-bff/internal/cms"
 	"github.com/essaylab/teacher-bff/internal/config"
+	"github.com/essaylab/teacher-bff/internal/conntrack"
 	"github.com/essaylab/teacher-bff/internal/entitlements"
 	"github.com/essaylab/teacher-bff/internal/events"
 	"github.com/essaylab/teacher-bff/internal/health"
@@ -31,7 +32,6 @@ import (
 	"github.com/essaylab/teacher-bff/internal/resilience"
 	"github.com/essaylab/teacher-bff/internal/server"
 	"github.com/essaylab/teacher-bff/internal/upstream"
-	"github.com/essaylab/teacher-bff/internal/wstransport"
 )
 
 // Options are the parts of the wiring that are not configuration.
@@ -61,7 +61,7 @@ type App struct {
 	Health         *health.Prober
 	Hub            *events.Hub
 	// Live ends the subscriptions on shutdown.
-	Live *wstransport.Tracker
+	Live *conntrack.Tracker
 	// Playground serves GraphiQL (development and the demo); nil when off.
 	Playground *playground.Handler
 	// RedisClientName names this replica's Redis connections (CLIENT LIST
@@ -76,7 +76,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	a := &App{Live: &wstransport.Tracker{}, Metrics: metrics.New()}
+	a := &App{Live: &conntrack.Tracker{}, Metrics: metrics.New()}
 	res := resilience.Defaults()
 	res.Breaker.OnStateChange = func(service, _, to string) { a.Metrics.Circuit(service, to) }
 	up := func(service, url string) upstream.Config {

@@ -96,12 +96,12 @@ func hostileCases(t *testing.T) []hostile {
 		{name: "cross-site text/plain post", req: gqlPost(query("{ viewer { id } }"), map[string]string{"Content-Type": "text/plain"}), status: 400, code: "CSRF_PREVENTED"},
 		{name: "urlencoded with a preflight header", req: gqlPost("query="+url.QueryEscape("{ viewer { id } }"), map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Apollo-Require-Preflight": "1"}), status: 415, code: "UNSUPPORTED_MEDIA_TYPE"},
 		{name: "unacceptable Accept", req: gqlPost(query("{ viewer { id } }"), map[string]string{"Accept": "text/html"}), status: 406, code: "NOT_ACCEPTABLE"},
-		{name: "subscription over GET", req: func(t *testing.T, env *testenv.Env) *http.Request {
+		{name: "subscription over GET without an event stream", req: func(t *testing.T, env *testenv.Env) *http.Request {
 			req, _ := http.NewRequest(http.MethodGet, env.Server.URL+"/graphql?query="+url.QueryEscape("subscription { batchStatusChanged { id } }"), nil)
 			req.Header.Set("Authorization", "Bearer "+env.Token(t, devstack.TeacherWithOrg))
 			req.Header.Set("Accept", "application/graphql-response+json")
 			return req
-		}, status: 405, code: "METHOD_NOT_ALLOWED"},
+		}, status: 406, code: "NOT_ACCEPTABLE"},
 		{name: "invalid batch id", req: gqlPost(query(`{ batch(id: "1 OR 1=1") { id } }`), nil), status: 200, code: "BAD_USER_INPUT"},
 		{name: "limit out of range", req: gqlPost(query(`{ viewer { batches(limit: 1000) { totalCount } } }`), nil), status: 200, code: "BAD_USER_INPUT"},
 		{name: "negative offset", req: gqlPost(query(`{ viewer { batches(offset: -5) { totalCount } } }`), nil), status: 200, code: "BAD_USER_INPUT"},

@@ -25,141 +25,179 @@
 //
 // # Behaviour
 //
-//   - Response media type: application/graphql-response+json or
-//     application/json, from the Accept header (see negotiate); an Accept
-//     header naming neither is answered 406 as application/json.
-//   - POST: Content-Type application/json (UTF-8) or 415; a body of at most
-//     Options.MaxBodyBytes or 413; one JSON object {query, operationName,
-//     variables, extensions} or 400. Batches (a JSON array) are refused.
-//   - GET: the same parameters from the URL; a mutation or subscription is
-//     refused with 405 and `Allow: POST`.
+//   - Every request but a WebSocket upgrade is this transport's: another
+//     method is refused with 405 and `Allow: GET, POST`.
+//   - Response media type: negotiated once (gqlwire.Negotiate) among
+//     application/json, application/graphql-response+json,
+//     text/event-stream and multipart/mixed; an Accept header that allows
+//     none is answered 406. A query or mutation is answered in the type the
+//     client prefers (or lists first among equals): JSON, an event stream
+//     (internal/sse), or one multipart/mixed part. A subscription is served
+//     as an event stream when the client accepts one (406 otherwise), and
+//     an operation with an active @defer incrementally, over multipart/mixed
+//     or an event stream, whichever the client prefers (406 when it accepts
+//     neither): never as one JSON result with the deferred parts missing.
+//   - The request is read by gqlwire.ReadRequest: POST with Content-Type
+//     application/json (UTF-8) or 415, a body of at most
+//     Options.MaxBodyBytes or 413, one JSON object {query, operationName,
+//     variables, extensions} or 400 (batches are refused); GET with the
+//     same parameters in the URL, where a mutation is refused with 405 and
+//     `Allow: POST`.
 //   - With application/graphql-response+json, a GraphQL request error (parse,
 //     validation, variable coercion: no data) is 400 and an execution result
 //     (data present, maybe with field errors) is 200. With application/json
 //     both are 200: legacy clients read only 200 responses as GraphQL.
-//   - Subscriptions are refused over plain HTTP: they would hold the request
-//     open until the first event. gqlgen's WebSocket and SSE transports serve
-//     them, and Supports leaves their requests to them.
 //
-// Every error produced here carries extensions.code (the Code constants);
-// parse and validation errors keep gqlgen's GRAPHQL_PARSE_FAILED and
-// GRAPHQL_VALIDATION_FAILED. Responses are never cached (Cache-Control:
-// no-store) and vary by Accept.
+// Every refusal goes through gqlwire.WriteRefusal (a code from
+// internal/gqlerr, the correlation id, no data key); parse and validation
+// errors keep gqlgen's GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED.
+// Responses are never cached (Cache-Control: no-store) and vary by Accept.
 package gqlhttp
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
 	"github.com/essaylab/teacher-bff/internal/gqlwire"
+	"github.com/essaylab/teacher-bff/internal/sse"
 )
 
-// DefaultMaxBodyBytes is the POST body limit when Options.MaxBodyBytes is 0.
-const DefaultMaxBodyBytes = 1 << 20
+// DefaultMaxBodyBytes is the body limit when Options.MaxBodyBytes is 0.
+const DefaultMaxBodyBytes = gqlwire.DefaultMaxBodyBytes
+
+// offers are the response media types, in the server's order of preference
+// for a client that names none (no Accept, `*/*`): application/json first,
+// as graphql-http's audits 80D8 and 47DE expect of a legacy client.
+var offers = []string{gqlwire.MediaJSON, gqlwire.MediaGraphQLResponse, gqlwire.MediaEventStream, gqlwire.MediaMultipartMixed}
 
 // Options configure the Transport; the zero value is ready to use.
 type Options struct {
 	// MaxBodyBytes bounds a POST body (default DefaultMaxBodyBytes); a
 	// larger one is answered 413 before it is decoded.
 	MaxBodyBytes int64
+	// SSE configures the event streams.
+	SSE sse.Options
 }
 
-// Transport serves GraphQL queries and mutations over GET and POST.
+// Transport serves GraphQL over HTTP: GET and POST, answered as JSON, an
+// event stream or multipart/mixed.
 type Transport struct{ Options }
 
 var _ graphql.Transport = Transport{}
 
-// Supports claims every request but WebSocket upgrades and those the SSE
-// transport serves: other methods are refused here with 405, an Accept
-// nothing matches with 406.
+// Supports claims every request but WebSocket upgrades, so that every
+// refusal of the endpoint is this transport's (gqlgen's own answers
+// "transport not supported" in text/plain).
 func (t Transport) Supports(r *http.Request) bool {
-	if r.Header.Get("Upgrade") != "" {
-		return false
-	}
-	if r.Method == http.MethodGet || r.Method == http.MethodPost {
-		if _, ok := gqlwire.Negotiate(r, gqlwire.JSONTypes...); !ok && gqlwire.Accepts(r, gqlwire.MediaEventStream) {
-			return false
+	return !isWebSocketUpgrade(r)
+}
+
+func isWebSocketUpgrade(r *http.Request) bool {
+	for _, v := range r.Header.Values("Upgrade") {
+		if strings.EqualFold(strings.TrimSpace(v), "websocket") {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // Do answers one GraphQL-over-HTTP request.
 func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	h := w.Header()
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		h.Set("Allow", "GET, POST")
-		t.fail(w, r, gqlwire.Refuse(gqlerr.CodeMethodNotAllowed, "use GET or POST"))
+		w.Header().Set("Allow", "GET, POST")
+		gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeMethodNotAllowed, "use GET or POST"))
 		return
 	}
-	media, ok := gqlwire.Negotiate(r, gqlwire.JSONTypes...)
+	media, ok := gqlwire.Negotiate(r, offers...)
 	if !ok {
-		t.fail(w, r, gqlwire.Refuse(gqlerr.CodeNotAcceptable,
-			"the Accept header allows none of application/graphql-response+json, application/json and text/event-stream"))
+		gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeNotAcceptable,
+			"the Accept header allows none of application/graphql-response+json, application/json, text/event-stream and multipart/mixed"))
 		return
 	}
-
-	start := graphql.Now()
-	params := &graphql.RawParams{Headers: r.Header}
-	var bad *requestError
-	if r.Method == http.MethodPost {
-		if !gqlwire.JSONContentType(r.Header.Get("Content-Type")) {
-			bad = gqlwire.Refuse(gqlerr.CodeUnsupportedMediaType, "the request body must be application/json in UTF-8")
-		} else {
-			bad = readPOST(w, r, t.maxBodyBytes(), params)
-		}
-	} else {
-		bad = readGET(r, params)
-	}
+	params, bad := gqlwire.ReadRequest(w, r, t.MaxBodyBytes)
 	if bad != nil {
-		t.fail(w, r, bad)
+		gqlwire.WriteRefusal(w, r, bad)
 		return
 	}
-	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	t.execute(w, r, exec, media, params)
-}
 
-// execute runs params the way gqlgen's POST transport does, with this
-// package's refusals and status codes.
-func (t Transport) execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, media string, params *graphql.RawParams) {
 	ctx := r.Context()
 	rc, errs := exec.CreateOperationContext(ctx, params)
-
 	// The operation is known even when only variable coercion failed: a
 	// mutation over GET is refused as such, not as a bad variable.
-	if r.Method == http.MethodGet && rc != nil && rc.Operation != nil && rc.Operation.Operation != ast.Query {
+	if r.Method == http.MethodGet && operationOf(rc) == ast.Mutation {
 		w.Header().Set("Allow", http.MethodPost)
-		t.fail(w, r, gqlwire.Refuse(gqlerr.CodeMethodNotAllowed,
-			"GET requests can only run queries: send %ss with POST", rc.Operation.Operation))
+		gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeMethodNotAllowed,
+			"GET requests cannot run mutations: send them with POST"))
 		return
 	}
 	if errs != nil {
-		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
-		t.write(w, r, media, statusFor(media, false), resp)
+		t.requestErrors(w, r, exec, media, rc, errs)
 		return
 	}
 	if rc == nil || rc.Operation == nil {
-		t.fail(w, r, internal("the operation could not be prepared"))
-		return
-	}
-	if rc.Operation.Operation == ast.Subscription {
-		bad := gqlwire.Refuse(gqlerr.CodeBadRequest, "subscriptions are not served over plain HTTP: use the WebSocket or SSE transport")
-		bad.Status = statusFor(media, false)
-		t.fail(w, r, bad)
+		gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeInternal, "the operation could not be prepared"))
 		return
 	}
 
-	responses, ctx := exec.DispatchOperation(ctx, rc)
+	switch {
+	case rc.Operation.Operation == ast.Subscription:
+		if !gqlwire.Accepts(r, gqlwire.MediaEventStream) {
+			gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeNotAcceptable,
+				"subscriptions over HTTP are served as text/event-stream, which the Accept header does not allow: accept it or use the WebSocket"))
+			return
+		}
+		media = gqlwire.MediaEventStream
+	case deferred(rc):
+		if media, ok = gqlwire.Negotiate(r, gqlwire.MediaMultipartMixed, gqlwire.MediaEventStream); !ok {
+			gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeNotAcceptable,
+				"@defer is delivered incrementally, as multipart/mixed or text/event-stream, which the Accept header does not allow"))
+			return
+		}
+	}
+	switch media {
+	case gqlwire.MediaEventStream:
+		sse.Serve(w, r, exec, t.SSE, rc, nil)
+	case gqlwire.MediaMultipartMixed:
+		serveMultipart(w, r, exec, rc)
+	default:
+		t.serveJSON(w, r, exec, media, rc)
+	}
+}
+
+// requestErrors answers a request the executor refused (parse, validation,
+// variable coercion): in the event stream the client asked for (the
+// protocol sends them as a next event), else as JSON.
+func (t Transport) requestErrors(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, media string, rc *graphql.OperationContext, errs gqlerror.List) {
+	if media == gqlwire.MediaEventStream {
+		sse.Serve(w, r, exec, t.SSE, rc, errs)
+		return
+	}
+	if media == gqlwire.MediaMultipartMixed {
+		// One JSON answer says it all; a client that reads multipart/mixed
+		// reads JSON too.
+		if media, _ = gqlwire.Negotiate(r, gqlwire.JSONTypes...); media == "" {
+			media = gqlwire.MediaGraphQLResponse
+		}
+	}
+	resp := exec.DispatchError(graphql.WithOperationContext(r.Context(), rc), errs)
+	gqlwire.Write(w, r, media, statusFor(media, false), resp)
+}
+
+// serveJSON runs a query or mutation and sends its one result.
+func (t Transport) serveJSON(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, media string, rc *graphql.OperationContext) {
+	responses, ctx := exec.DispatchOperation(r.Context(), rc)
 	resp := responses(ctx)
 	if resp == nil {
 		// gqlgen's end-of-stream signal: the request's context ended.
-		t.fail(w, r, internal("the operation produced no result"))
+		gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeInternal, "the operation produced no result"))
 		return
 	}
-	t.write(w, r, media, statusFor(media, len(resp.Data) > 0), resp)
+	gqlwire.Write(w, r, media, statusFor(media, len(resp.Data) > 0), resp)
 }
 
 // statusFor is the status of a GraphQL response to a well-formed request:
@@ -172,23 +210,10 @@ func statusFor(media string, hasData bool) int {
 	return http.StatusOK
 }
 
-func internal(msg string) *requestError {
-	return gqlwire.Refuse(gqlerr.CodeInternal, "%s", msg)
-}
-
-// fail answers with a single transport-level error.
-func (t Transport) fail(w http.ResponseWriter, r *http.Request, e *requestError) {
-	gqlwire.WriteRefusal(w, r, e)
-}
-
-// write sends resp as media with status.
-func (t Transport) write(w http.ResponseWriter, r *http.Request, media string, status int, resp *graphql.Response) {
-	gqlwire.Write(w, r, media, status, resp)
-}
-
-func (t Transport) maxBodyBytes() int64 {
-	if t.MaxBodyBytes > 0 {
-		return t.MaxBodyBytes
+// operationOf is the type of the operation rc selected ("" when none).
+func operationOf(rc *graphql.OperationContext) ast.Operation {
+	if rc == nil || rc.Operation == nil {
+		return ""
 	}
-	return DefaultMaxBodyBytes
+	return rc.Operation.Operation
 }

@@ -238,10 +238,10 @@ func TestTransport(t *testing.T) {
 			wantStatus: 500, wantType: typeGQL, wantCode: gqlerr.CodeInternal},
 		{name: "mutation over POST", call: call{accept: acceptGQL, body: gqlPOST("mutation{bump}")},
 			wantStatus: 200, wantType: typeGQL, wantData: `{"bump":1}`},
-		{name: "subscription over POST", call: call{accept: acceptGQL, body: gqlPOST("subscription{tick}")},
-			wantStatus: 400, wantType: typeGQL, wantCode: gqlerr.CodeBadRequest, wantMsg: "subscriptions"},
-		{name: "subscription over POST (json)", call: call{accept: acceptJSON, body: gqlPOST("subscription{tick}")},
-			wantStatus: 200, wantType: typeJSON, wantCode: gqlerr.CodeBadRequest, wantMsg: "subscriptions"},
+		{name: "subscription, no event stream accepted: 406", call: call{accept: acceptGQL, body: gqlPOST("subscription{tick}")},
+			wantStatus: 406, wantType: typeGQL, wantCode: gqlerr.CodeNotAcceptable, wantMsg: "text/event-stream"},
+		{name: "subscription, no event stream accepted (json): 406", call: call{accept: acceptJSON, body: gqlPOST("subscription{tick}")},
+			wantStatus: 406, wantType: typeJSON, wantCode: gqlerr.CodeNotAcceptable, wantMsg: "text/event-stream"},
 
 		// GET.
 		{name: "GET", call: call{method: "GET", accept: acceptGQL, query: url.Values{"query": {"{hello}"}}},
@@ -296,8 +296,9 @@ func TestTransport(t *testing.T) {
 	}
 }
 
-// A mutation or subscription over GET is 405 with Allow: POST, whatever the
-// media type, and is never executed.
+// A mutation over GET is 405 with Allow: POST, whatever the media type, and
+// is never executed. (A subscription over GET is what a browser's
+// EventSource sends: see internal/sse.)
 func TestTransport_GETRefusesMutations(t *testing.T) {
 	srv := newServer(t, Options{}, nil)
 	for _, tt := range []struct {
@@ -309,7 +310,6 @@ func TestTransport_GETRefusesMutations(t *testing.T) {
 		{"mutation (json)", acceptJSON, url.Values{"query": {"mutation{bump}"}}},
 		{"mutation picked by operationName", acceptGQL, url.Values{"query": {"query Q{hello} mutation M{bump}"}, "operationName": {"M"}}},
 		{"mutation with bad variables", acceptGQL, url.Values{"query": {"mutation($n:Int!){bump(by:$n)}"}, "variables": {`{"n":"x"}`}}},
-		{"subscription", acceptGQL, url.Values{"query": {"subscription{tick}"}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got := do(t, srv, call{method: "GET", accept: tt.accept, query: tt.query})

@@ -19,6 +19,7 @@ import (
 
 	"github.com/essaylab/teacher-bff/internal/auth"
 	"github.com/essaylab/teacher-bff/internal/coercion"
+	"github.com/essaylab/teacher-bff/internal/conntrack"
 	"github.com/essaylab/teacher-bff/internal/correlation"
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
 	"github.com/essaylab/teacher-bff/internal/gqlhttp"
@@ -28,6 +29,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/metrics"
 	"github.com/essaylab/teacher-bff/internal/persisted"
 	"github.com/essaylab/teacher-bff/internal/playground"
+	"github.com/essaylab/teacher-bff/internal/sse"
 	"github.com/essaylab/teacher-bff/internal/tracing"
 	"github.com/essaylab/teacher-bff/internal/wstransport"
 )
@@ -66,7 +68,7 @@ type Options struct {
 	AllowLocalOrigins bool
 	// Live is the transport tracker of the subscriptions; main ends them
 	// through it on shutdown.
-	Live *wstransport.Tracker
+	Live *conntrack.Tracker
 	// KeepAlive is the ping interval of subscriptions; zero for the default.
 	KeepAlive time.Duration
 	// Limits bound what one operation may ask for (the zero value is the
@@ -132,17 +134,21 @@ func newGraphQL(o Options) *handler.Server {
 		Init:        wsInit(o.Auth),
 		KeepAlive:   o.KeepAlive,
 		CheckOrigin: origins,
-		Tracker:     o.Live,
-		Logger:      o.Logger,
+		// One body limit for every transport: a subscribe message is a
+		// GraphQL request like a POST body.
+		MaxMessageBytes: o.MaxBodyBytes,
+		Tracker:         o.Live,
+		Logger:          o.Logger,
 	}})
-	srv.AddTransport(wstransport.SSE{
-		KeepAlive:    o.KeepAlive,
+	srv.AddTransport(gqlhttp.Transport{Options: gqlhttp.Options{
 		MaxBodyBytes: o.MaxBodyBytes,
-		Expiry:       expiry,
-		Tracker:      o.Live,
-		Logger:       o.Logger,
-	})
-	srv.AddTransport(gqlhttp.Transport{Options: gqlhttp.Options{MaxBodyBytes: o.MaxBodyBytes}})
+		SSE: sse.Options{
+			KeepAlive: o.KeepAlive,
+			Expiry:    expiry,
+			Tracker:   o.Live,
+			Logger:    o.Logger,
+		},
+	}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetErrorPresenter(gqlerr.Presenter(o.Logger))
 	srv.SetRecoverFunc(gqlerr.Recover(o.Logger))

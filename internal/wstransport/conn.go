@@ -113,7 +113,7 @@ func (c *conn) recoverServe() {
 		c.o.Logger.ErrorContext(c.ctx, "websocket connection panicked", slog.Any("panic", p))
 		_ = c.ws.Close()
 	}
-	c.o.Tracker.leave()
+	c.o.Tracker.Leave()
 }
 
 func (c *conn) begin() {
@@ -123,7 +123,7 @@ func (c *conn) begin() {
 	c.ws.SetPingHandler(func(data string) error { c.touch(); return answerPing(data) })
 	c.ws.SetPongHandler(func(string) error { c.touch(); return nil })
 
-	c.stopGoingAway = c.o.Tracker.onShutdown(c.goAway)
+	c.stopGoingAway = c.o.Tracker.OnShutdown(c.goAway)
 	if c.d == nil {
 		c.closeWith(CloseSubprotocolNotAcceptable, "Subprotocol not acceptable")
 	} else {

@@ -1,7 +1,6 @@
-// Package wstransport holds gqlgen transports for subscriptions: Websocket
-// (both GraphQL-over-WebSocket subprotocols) and SSE (GraphQL over
-// Server-Sent Events, distinct connections mode), plus the Tracker that
-// closes their connections at shutdown.
+// Package wstransport is the gqlgen transport for GraphQL over WebSocket
+// (both subprotocols). A subscribe message's payload is read by
+// gqlwire.DecodeRequest, as an HTTP request's body is.
 //
 // gqlgen's own transport.Websocket closes most protocol violations with 1002
 // or a normal closure instead of the codes graphql-transport-ws defines, so

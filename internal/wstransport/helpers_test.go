@@ -16,7 +16,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.uber.org/goleak"
 
+	"github.com/essaylab/teacher-bff/internal/conntrack"
 	"github.com/essaylab/teacher-bff/internal/correlation"
+	"github.com/essaylab/teacher-bff/internal/testenv/eventschema"
 )
 
 // Every connection, operation and timer goroutine must be gone at the end.
@@ -34,21 +36,21 @@ func tokenInit(ctx context.Context, payload map[string]any) (context.Context, ti
 	return context.WithValue(ctx, teacherKey{}, "teacher-1"), time.Time{}, nil
 }
 
-// env is a real HTTP server with gqlgen's handler and both transports.
+// env is a real HTTP server with gqlgen's handler and the WebSocket transport.
 type env struct {
 	t       *testing.T
-	feed    *feed
+	feed    *eventschema.Feed
 	srv     *httptest.Server
-	tracker *Tracker
+	tracker *conntrack.Tracker
 }
 
 // newEnv fills the options tests do not care about: keep-alives too rare
 // to show up, short close waits, every origin allowed, tokenInit.
 // configure may set the http.Server's own timeouts.
-func newEnv(t *testing.T, o Options, s SSE, configure ...func(*http.Server)) *env {
+func newEnv(t *testing.T, o Options, configure ...func(*http.Server)) *env {
 	t.Helper()
-	es, f := newSchema()
-	tracker := &Tracker{}
+	es, f := eventschema.New()
+	tracker := &conntrack.Tracker{}
 	if o.Init == nil {
 		o.Init = tokenInit
 	}
@@ -61,10 +63,9 @@ func newEnv(t *testing.T, o Options, s SSE, configure ...func(*http.Server)) *en
 	if o.CheckOrigin == nil {
 		o.CheckOrigin = func(*http.Request) bool { return true }
 	}
-	o.Tracker, s.Tracker = tracker, tracker
+	o.Tracker = tracker
 	h := handler.New(es)
 	h.AddTransport(Websocket{Options: o})
-	h.AddTransport(s)
 	e := &env{t: t, feed: f, srv: httptest.NewUnstartedServer(correlation.Middleware(h)), tracker: tracker}
 	for _, c := range configure {
 		c(e.srv.Config)
@@ -72,7 +73,7 @@ func newEnv(t *testing.T, o Options, s SSE, configure ...func(*http.Server)) *en
 	e.srv.Start()
 	t.Cleanup(func() {
 		// Whatever the test left open is closed, and must end in time.
-		ctx, cancel := context.WithTimeout(context.Background(), wait)
+		ctx, cancel := context.WithTimeout(context.Background(), eventschema.Wait)
 		defer cancel()
 		if err := tracker.Shutdown(ctx); err != nil {
 			t.Errorf("connections still open after the test: %v", err)
@@ -102,7 +103,7 @@ func (e *env) dial(protocols ...string) *client {
 }
 
 func (e *env) dialWith(opts *websocket.DialOptions) (*client, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	ctx, cancel := context.WithTimeout(context.Background(), eventschema.Wait)
 	defer cancel()
 	url := "ws" + strings.TrimPrefix(e.srv.URL, "http")
 	c, resp, err := websocket.Dial(ctx, url, opts)
@@ -118,7 +119,7 @@ func (e *env) dialWith(opts *websocket.DialOptions) (*client, error) {
 
 func (c *client) sendRaw(s string) {
 	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	ctx, cancel := context.WithTimeout(context.Background(), eventschema.Wait)
 	defer cancel()
 	require.NoError(c.t, c.c.Write(ctx, websocket.MessageText, []byte(s)))
 }
@@ -149,7 +150,7 @@ func (c *client) read() msg {
 }
 
 func (c *client) next() (msg, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	ctx, cancel := context.WithTimeout(context.Background(), eventschema.Wait)
 	defer cancel()
 	_, b, err := c.c.Read(ctx)
 	if err != nil {

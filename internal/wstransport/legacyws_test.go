@@ -15,15 +15,15 @@ import (
 )
 
 func TestLegacyHappyPath(t *testing.T) {
-	e := newEnv(t, Options{}, SSE{})
+	e := newEnv(t, Options{})
 	c := e.dial(SubprotocolLegacyWS)
 	require.Equal(t, SubprotocolLegacyWS, c.c.Subprotocol())
 	c.initLegacy()
 
 	c.subscribe("start", "1", "subscription { events }")
-	s := e.feed.next(t)
-	assert.Equal(t, "teacher-1", s.ctx.Value(teacherKey{}))
-	s.push(t, "a")
+	s := e.feed.Next(t)
+	assert.Equal(t, "teacher-1", s.Ctx.Value(teacherKey{}))
+	s.Push(t, "a")
 	assert.JSONEq(t, `{"data":{"events":"a"}}`, string(c.expect("data", "1").Payload))
 
 	c.subscribe("start", "q", "{ hello }")
@@ -36,14 +36,14 @@ func TestLegacyHappyPath(t *testing.T) {
 
 	// stop ends the subscription; nothing more is sent for it.
 	c.sendRaw(`{"type":"stop","id":"1"}`)
-	s.cancelled(t)
+	s.Cancelled(t)
 
 	// A start reusing a running id replaces that operation.
 	c.subscribe("start", "2", "subscription { events }")
-	old := e.feed.next(t)
+	old := e.feed.Next(t)
 	c.subscribe("start", "2", "subscription { events }")
-	old.cancelled(t)
-	e.feed.next(t).push(t, "b")
+	old.Cancelled(t)
+	e.feed.Next(t).Push(t, "b")
 	assert.JSONEq(t, `{"data":{"events":"b"}}`, string(c.expect("data", "2").Payload))
 
 	c.sendRaw(`{"type":"connection_terminate"}`)
@@ -64,7 +64,7 @@ func (c *client) expectConnectionError(code websocket.StatusCode, reason string)
 }
 
 func TestLegacyConnectionErrors(t *testing.T) {
-	e := newEnv(t, Options{}, SSE{})
+	e := newEnv(t, Options{})
 
 	t.Run("init refused", func(t *testing.T) {
 		c := e.dial(SubprotocolLegacyWS)
@@ -79,7 +79,7 @@ func TestLegacyConnectionErrors(t *testing.T) {
 		c := e.dial(SubprotocolLegacyWS)
 		c.subscribe("start", "1", "subscription { events }")
 		c.expectConnectionError(CloseUnauthorized, "Unauthorized")
-		e.feed.none(t)
+		e.feed.None(t)
 	})
 	t.Run("invalid JSON", func(t *testing.T) {
 		c := e.dial(SubprotocolLegacyWS)
@@ -92,7 +92,7 @@ func TestLegacyConnectionErrors(t *testing.T) {
 		c := e.dial(SubprotocolLegacyWS)
 		c.initLegacy()
 		c.sendRaw(`{"type":"start","id":"1"}`)
-		p := c.expectConnectionError(CloseBadRequest, `"start" message: the payload must be an object with a string 'query'`)
+		p := c.expectConnectionError(CloseBadRequest, `"start" message: the request is empty: send a JSON object with a query`)
 		assert.Contains(t, p["message"], "query")
 	})
 	t.Run("graphql-transport-ws message", func(t *testing.T) {
@@ -102,7 +102,7 @@ func TestLegacyConnectionErrors(t *testing.T) {
 		c.expectConnectionError(CloseBadRequest, "Unexpected message of type subscribe received")
 	})
 	t.Run("init timeout", func(t *testing.T) {
-		e := newEnv(t, Options{InitTimeout: 30 * time.Millisecond}, SSE{})
+		e := newEnv(t, Options{InitTimeout: 30 * time.Millisecond})
 		c := e.dial(SubprotocolLegacyWS)
 		c.expectConnectionError(CloseInitTimeout, "Connection initialisation timeout")
 	})
@@ -110,7 +110,7 @@ func TestLegacyConnectionErrors(t *testing.T) {
 		init := func(ctx context.Context, _ map[string]any) (context.Context, time.Time, error) {
 			return ctx, time.Now().Add(50 * time.Millisecond), nil
 		}
-		e := newEnv(t, Options{Init: init}, SSE{})
+		e := newEnv(t, Options{Init: init})
 		c := e.dial(SubprotocolLegacyWS)
 		c.initLegacy()
 		p := c.expectConnectionError(CloseForbidden, "token expired")
@@ -125,7 +125,7 @@ func TestLegacyConnectionErrors(t *testing.T) {
 }
 
 func TestLegacyKeepAlive(t *testing.T) {
-	e := newEnv(t, Options{KeepAlive: 10 * time.Millisecond, PongTimeout: 30 * time.Millisecond}, SSE{})
+	e := newEnv(t, Options{KeepAlive: 10 * time.Millisecond, PongTimeout: 30 * time.Millisecond})
 	var pings atomic.Int32
 	c, err := e.dialWith(&websocket.DialOptions{
 		Subprotocols: []string{SubprotocolLegacyWS},
@@ -142,7 +142,7 @@ func TestLegacyKeepAlive(t *testing.T) {
 }
 
 func TestLegacyDeadPeer(t *testing.T) {
-	e := newEnv(t, Options{KeepAlive: 10 * time.Millisecond, PongTimeout: 30 * time.Millisecond}, SSE{})
+	e := newEnv(t, Options{KeepAlive: 10 * time.Millisecond, PongTimeout: 30 * time.Millisecond})
 	c, err := e.dialWith(&websocket.DialOptions{
 		Subprotocols: []string{SubprotocolLegacyWS},
 		// Reads ka messages but never answers ping frames.
@@ -151,7 +151,7 @@ func TestLegacyDeadPeer(t *testing.T) {
 	require.NoError(t, err)
 	c.initLegacy()
 	c.subscribe("start", "1", "subscription { events }")
-	s := e.feed.next(t)
+	s := e.feed.Next(t)
 	c.expectDropped()
-	s.cancelled(t)
+	s.Cancelled(t)
 }

@@ -8,16 +8,18 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/essaylab/teacher-bff/internal/testenv/eventschema"
 )
 
 // A client that stops reading holds up only its own connection: it is
 // dropped after WriteTimeout, and the others are served meanwhile.
 func TestSlowClient(t *testing.T) {
-	e := newEnv(t, Options{WriteTimeout: 100 * time.Millisecond}, SSE{})
+	e := newEnv(t, Options{WriteTimeout: 100 * time.Millisecond})
 	slow := e.dial(SubprotocolTransportWS)
 	slow.init()
 	slow.subscribe("subscribe", "1", "subscription { events }")
-	s := e.feed.next(t)
+	s := e.feed.Next(t)
 	// Large events until the socket buffers are full and a write times out.
 	flooded := make(chan struct{})
 	go func() {
@@ -25,8 +27,8 @@ func TestSlowClient(t *testing.T) {
 		big := strings.Repeat("x", 256<<10)
 		for {
 			select {
-			case s.events <- big:
-			case <-s.ctx.Done():
+			case s.Events <- big:
+			case <-s.Ctx.Done():
 				return
 			}
 		}
@@ -38,41 +40,33 @@ func TestSlowClient(t *testing.T) {
 	other.expect("next", "q")
 	other.expect("complete", "q")
 
-	s.cancelled(t)
+	s.Cancelled(t)
 	<-flooded
 }
 
 // The http.Server's own read and write timeouts do not cut long-lived
-// connections: gorilla clears them at the upgrade, SSE replaces them.
+// connections: gorilla clears them at the upgrade.
 func TestServerTimeoutsDoNotCutStreams(t *testing.T) {
 	timeouts := func(s *http.Server) {
 		s.ReadTimeout = 30 * time.Millisecond
 		s.WriteTimeout = 30 * time.Millisecond
 	}
-	e := newEnv(t, Options{KeepAlive: 10 * time.Millisecond}, SSE{KeepAlive: 10 * time.Millisecond}, timeouts)
+	e := newEnv(t, Options{KeepAlive: 10 * time.Millisecond}, timeouts)
 
 	c := e.dial(SubprotocolTransportWS)
 	c.init()
 	c.subscribe("subscribe", "1", "subscription { events }")
-	ws := e.feed.next(t)
+	ws := e.feed.Next(t)
 
-	stream, _ := e.stream(http.MethodPost, "subscription { events }")
-	sse := e.feed.next(t)
-
-	// Well past both timeouts, the keep-alives flow on both.
+	// Well past both timeouts, the keep-alives flow.
 	deadline := time.Now().Add(150 * time.Millisecond)
 	for time.Now().Before(deadline) {
 		c.expect("ping", "")
 		c.sendRaw(`{"type":"pong"}`)
-		ev, err := stream.next()
-		assert.NoError(t, err)
-		assert.True(t, ev.comment)
 	}
 
-	ws.push(t, "a")
+	ws.Push(t, "a")
 	c.expect("next", "1")
-	sse.push(t, "b")
-	assert.JSONEq(t, `{"data":{"events":"b"}}`, stream.expect("next").data)
 }
 
 // An idle subscription holds two goroutines: the reader and the
@@ -80,17 +74,17 @@ func TestServerTimeoutsDoNotCutStreams(t *testing.T) {
 // something to do (see conn), since idle subscribers are most of what the
 // BFF holds.
 func TestIdleGoroutines(t *testing.T) {
-	e := newEnv(t, Options{KeepAlive: 20 * time.Millisecond}, SSE{})
+	e := newEnv(t, Options{KeepAlive: 20 * time.Millisecond})
 	c := e.dial(SubprotocolTransportWS)
 	c.init()
 	c.subscribe("subscribe", "1", "subscription { events }")
-	s := e.feed.next(t)
+	s := e.feed.Next(t)
 	// Keep-alives come and go meanwhile.
 	c.expect("ping", "")
 	c.sendRaw(`{"type":"pong"}`)
-	assert.Eventually(t, func() bool { return connGoroutines() == 2 }, wait, 5*time.Millisecond,
+	assert.Eventually(t, func() bool { return connGoroutines() == 2 }, eventschema.Wait, 5*time.Millisecond,
 		"goroutines of the connection: %d", connGoroutines())
-	s.push(t, "a")
+	s.Push(t, "a")
 	c.expect("next", "1")
 }
 

@@ -85,11 +85,12 @@ func (m *inMessage) object() (map[string]any, error) {
 	return v, nil
 }
 
-// params decodes a subscribe (or legacy start) payload.
+// params decodes a subscribe (or legacy start) payload: a GraphQL request
+// read as an HTTP request's body is.
 func (m *inMessage) params() (*graphql.RawParams, error) {
-	p, err := decodeParams(m.Payload)
-	if err != nil {
-		return nil, fmt.Errorf("%q message: %w", m.Type, err)
+	p, bad := gqlwire.DecodeRequest(m.Payload)
+	if bad != nil {
+		return nil, fmt.Errorf("%q message: %s", m.Type, bad.Message)
 	}
 	return p, nil
 }
@@ -105,37 +106,6 @@ func (m *inMessage) operation() (string, *graphql.RawParams, error) {
 		return "", nil, err
 	}
 	return id, params, nil
-}
-
-// decodeParams decodes a GraphQL request with graphql-ws's rules: an object
-// with a string query; operationName, variables and extensions null or of
-// their type.
-func decodeParams(raw json.RawMessage) (*graphql.RawParams, error) {
-	var p struct {
-		Query         *string         `json:"query"`
-		OperationName *string         `json:"operationName"`
-		Variables     json.RawMessage `json:"variables"`
-		Extensions    json.RawMessage `json:"extensions"`
-	}
-	if !isObject(raw) || json.Unmarshal(raw, &p) != nil || p.Query == nil {
-		return nil, errors.New("the payload must be an object with a string 'query'")
-	}
-	params := &graphql.RawParams{Query: *p.Query}
-	if p.OperationName != nil {
-		params.OperationName = *p.OperationName
-	}
-	var err error
-	if !isNull(p.Variables) {
-		if params.Variables, err = decodeObject(p.Variables); err != nil {
-			return nil, errors.New("'variables' must be an object")
-		}
-	}
-	if !isNull(p.Extensions) {
-		if params.Extensions, err = decodeObject(p.Extensions); err != nil {
-			return nil, errors.New("'extensions' must be an object")
-		}
-	}
-	return params, nil
 }
 
 // decodeObject keeps numbers as json.Number, as gqlgen's own transports do,

@@ -13,20 +13,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
+	"github.com/essaylab/teacher-bff/internal/testenv/eventschema"
 )
 
 func TestTransportWSHappyPath(t *testing.T) {
-	e := newEnv(t, Options{}, SSE{})
+	e := newEnv(t, Options{})
 	c := e.dial(SubprotocolTransportWS, SubprotocolLegacyWS)
 	require.Equal(t, SubprotocolTransportWS, c.c.Subprotocol(), "the maintained protocol wins")
 	c.init()
 
 	c.subscribe("subscribe", "s1", "subscription { events }")
-	s := e.feed.next(t)
-	assert.Equal(t, "teacher-1", s.ctx.Value(teacherKey{}), "operations run in Init's context")
-	s.push(t, "a")
+	s := e.feed.Next(t)
+	assert.Equal(t, "teacher-1", s.Ctx.Value(teacherKey{}), "operations run in Init's context")
+	s.Push(t, "a")
 	assert.JSONEq(t, `{"data":{"events":"a"}}`, string(c.expect("next", "s1").Payload))
-	s.push(t, "b")
+	s.Push(t, "b")
 	assert.JSONEq(t, `{"data":{"events":"b"}}`, string(c.expect("next", "s1").Payload))
 
 	// A query over the socket: one next, then complete.
@@ -45,31 +46,31 @@ func TestTransportWSHappyPath(t *testing.T) {
 	c.sendRaw(`{"type":"pong"}`) // unsolicited pongs are allowed
 
 	// The server ends the subscription: complete.
-	close(s.end)
+	close(s.End)
 	c.expect("complete", "s1")
 
 	require.NoError(t, c.c.Close(websocket.StatusNormalClosure, ""))
 }
 
 func TestTransportWSClientCompleteCancelsResolver(t *testing.T) {
-	e := newEnv(t, Options{}, SSE{})
+	e := newEnv(t, Options{})
 	c := e.dial(SubprotocolTransportWS)
 	c.init()
 	c.subscribe("subscribe", "1", "subscription { events }")
-	s := e.feed.next(t)
-	s.push(t, "a")
+	s := e.feed.Next(t)
+	s.Push(t, "a")
 	c.expect("next", "1")
 
 	c.sendRaw(`{"type":"complete","id":"1"}`)
-	s.cancelled(t)
+	s.Cancelled(t)
 	// Nothing follows for that id: the next message is the pong.
 	c.sendRaw(`{"type":"ping"}`)
 	c.expect("pong", "")
 
 	// The id is free again.
 	c.subscribe("subscribe", "1", "subscription { events }")
-	s2 := e.feed.next(t)
-	s2.push(t, "b")
+	s2 := e.feed.Next(t)
+	s2.Push(t, "b")
 	c.expect("next", "1")
 }
 
@@ -90,7 +91,7 @@ func TestTransportWSInvalidMessages(t *testing.T) {
 		"complete without id":     `{"type":"complete"}`,
 		"ping payload not object": `{"type":"ping","payload":[1]}`,
 	}
-	e := newEnv(t, Options{}, SSE{})
+	e := newEnv(t, Options{})
 	for name, raw := range cases {
 		t.Run(name, func(t *testing.T) {
 			c := e.dial(SubprotocolTransportWS)
@@ -135,28 +136,28 @@ func (c *client) readClose() websocket.CloseError {
 }
 
 func TestTransportWSUnauthorized(t *testing.T) {
-	e := newEnv(t, Options{}, SSE{})
+	e := newEnv(t, Options{})
 	c := e.dial(SubprotocolTransportWS)
 	c.subscribe("subscribe", "1", "subscription { events }")
 	c.expectClose(CloseUnauthorized, "Unauthorized")
-	e.feed.none(t)
+	e.feed.None(t)
 }
 
 func TestTransportWSForbidden(t *testing.T) {
-	e := newEnv(t, Options{}, SSE{})
+	e := newEnv(t, Options{})
 	c := e.dial(SubprotocolTransportWS)
 	c.sendRaw(`{"type":"connection_init","payload":{"token":"stolen"}}`)
 	c.expectClose(CloseForbidden, "Forbidden")
 }
 
 func TestTransportWSInitTimeout(t *testing.T) {
-	e := newEnv(t, Options{InitTimeout: 30 * time.Millisecond}, SSE{})
+	e := newEnv(t, Options{InitTimeout: 30 * time.Millisecond})
 	c := e.dial(SubprotocolTransportWS)
 	c.expectClose(CloseInitTimeout, "Connection initialisation timeout")
 }
 
 func TestTransportWSTooManyInits(t *testing.T) {
-	e := newEnv(t, Options{}, SSE{})
+	e := newEnv(t, Options{})
 	c := e.dial(SubprotocolTransportWS)
 	c.init()
 	c.sendRaw(`{"type":"connection_init","payload":{"token":"good"}}`)
@@ -164,12 +165,12 @@ func TestTransportWSTooManyInits(t *testing.T) {
 }
 
 func TestTransportWSDuplicateID(t *testing.T) {
-	e := newEnv(t, Options{}, SSE{})
+	e := newEnv(t, Options{})
 	c := e.dial(SubprotocolTransportWS)
 	c.init()
 	c.subscribe("subscribe", "dup", "subscription { events }")
-	first := e.feed.next(t)
-	first.push(t, "a")
+	first := e.feed.Next(t)
+	first.Push(t, "a")
 	c.expect("next", "dup")
 
 	// The first subscription still delivers while the duplicate arrives.
@@ -177,8 +178,8 @@ func TestTransportWSDuplicateID(t *testing.T) {
 	go func() {
 		defer close(pushed)
 		select {
-		case first.events <- "b":
-		case <-first.ctx.Done():
+		case first.Events <- "b":
+		case <-first.Ctx.Done():
 		}
 	}()
 	c.subscribe("subscribe", "dup", "subscription { events }")
@@ -190,9 +191,9 @@ func TestTransportWSDuplicateID(t *testing.T) {
 
 	// Nothing is left behind: the first resolver is cancelled, the
 	// duplicate never started, and the connection's goroutines end.
-	first.cancelled(t)
-	e.feed.none(t)
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	first.Cancelled(t)
+	e.feed.None(t)
+	ctx, cancel := context.WithTimeout(context.Background(), eventschema.Wait)
 	defer cancel()
 	require.NoError(t, e.tracker.Shutdown(ctx))
 }
@@ -200,13 +201,13 @@ func TestTransportWSDuplicateID(t *testing.T) {
 func TestTransportWSInternalError(t *testing.T) {
 	t.Run("Init panics", func(t *testing.T) {
 		init := func(context.Context, map[string]any) (context.Context, time.Time, error) { panic("bug") }
-		e := newEnv(t, Options{Init: init}, SSE{})
+		e := newEnv(t, Options{Init: init})
 		c := e.dial(SubprotocolTransportWS)
 		c.sendRaw(`{"type":"connection_init"}`)
 		c.expectClose(CloseInternal, "Internal server error")
 	})
 	t.Run("operation panics", func(t *testing.T) {
-		e := newEnv(t, Options{}, SSE{})
+		e := newEnv(t, Options{})
 		c := e.dial(SubprotocolTransportWS)
 		c.init()
 		c.subscribe("subscribe", "1", "{ boom }")
@@ -215,20 +216,20 @@ func TestTransportWSInternalError(t *testing.T) {
 }
 
 func TestTransportWSMaxSubscriptions(t *testing.T) {
-	e := newEnv(t, Options{MaxSubscriptions: 1}, SSE{})
+	e := newEnv(t, Options{MaxSubscriptions: 1})
 	c := e.dial(SubprotocolTransportWS)
 	c.init()
 	c.subscribe("subscribe", "1", "subscription { events }")
-	s := e.feed.next(t)
+	s := e.feed.Next(t)
 
 	c.subscribe("subscribe", "2", "subscription { events }")
 	errs := errorsOf(t, c.expect("error", "2"))
 	assert.Equal(t, string(gqlerr.CodeTooManySubscriptions), errs[0].Extensions["code"])
 	assert.NotEmpty(t, errs[0].Extensions["correlationId"], "built by gqlerr.New")
 
-	s.push(t, "a")
+	s.Push(t, "a")
 	c.expect("next", "1")
-	e.feed.none(t)
+	e.feed.None(t)
 }
 
 func TestTransportWSIdentityExpiry(t *testing.T) {
@@ -238,16 +239,16 @@ func TestTransportWSIdentityExpiry(t *testing.T) {
 		}
 	}
 	t.Run("while connected", func(t *testing.T) {
-		e := newEnv(t, Options{Init: expiringIn(50 * time.Millisecond)}, SSE{})
+		e := newEnv(t, Options{Init: expiringIn(50 * time.Millisecond)})
 		c := e.dial(SubprotocolTransportWS)
 		c.init()
 		c.subscribe("subscribe", "1", "subscription { events }")
-		s := e.feed.next(t)
+		s := e.feed.Next(t)
 		c.expectClose(CloseForbidden, "token expired")
-		s.cancelled(t)
+		s.Cancelled(t)
 	})
 	t.Run("already expired", func(t *testing.T) {
-		e := newEnv(t, Options{Init: expiringIn(-time.Second)}, SSE{})
+		e := newEnv(t, Options{Init: expiringIn(-time.Second)})
 		c := e.dial(SubprotocolTransportWS)
 		c.sendRaw(`{"type":"connection_init"}`)
 		c.expectClose(CloseForbidden, "token expired")
@@ -255,7 +256,7 @@ func TestTransportWSIdentityExpiry(t *testing.T) {
 }
 
 func TestTransportWSKeepAlive(t *testing.T) {
-	e := newEnv(t, Options{KeepAlive: 10 * time.Millisecond, PongTimeout: 30 * time.Millisecond}, SSE{})
+	e := newEnv(t, Options{KeepAlive: 10 * time.Millisecond, PongTimeout: 30 * time.Millisecond})
 	c := e.dial(SubprotocolTransportWS)
 	c.init()
 	// Answered pings keep the connection up over many pong timeouts.
@@ -266,18 +267,18 @@ func TestTransportWSKeepAlive(t *testing.T) {
 }
 
 func TestTransportWSDeadPeer(t *testing.T) {
-	e := newEnv(t, Options{KeepAlive: 10 * time.Millisecond, PongTimeout: 30 * time.Millisecond}, SSE{})
+	e := newEnv(t, Options{KeepAlive: 10 * time.Millisecond, PongTimeout: 30 * time.Millisecond})
 	c := e.dial(SubprotocolTransportWS)
 	c.init()
 	c.subscribe("subscribe", "1", "subscription { events }")
-	s := e.feed.next(t)
+	s := e.feed.Next(t)
 	// The client reads the pings but never answers: it is dropped.
 	c.expectDropped()
-	s.cancelled(t)
+	s.Cancelled(t)
 }
 
 func TestUnsupportedSubprotocol(t *testing.T) {
-	e := newEnv(t, Options{}, SSE{})
+	e := newEnv(t, Options{})
 	for _, protocols := range [][]string{nil, {"graphql-sse"}} {
 		c := e.dial(protocols...)
 		c.expectClose(CloseSubprotocolNotAcceptable, "Subprotocol not acceptable")
@@ -289,7 +290,7 @@ func TestOrigin(t *testing.T) {
 		o := r.Header.Get("Origin")
 		return o == "" || o == "https://teacher.example"
 	}
-	e := newEnv(t, Options{CheckOrigin: allowed}, SSE{})
+	e := newEnv(t, Options{CheckOrigin: allowed})
 	dial := func(origin string) error {
 		h := http.Header{}
 		h.Set("Origin", origin)
@@ -303,20 +304,20 @@ func TestOrigin(t *testing.T) {
 }
 
 func TestGoingAway(t *testing.T) {
-	e := newEnv(t, Options{}, SSE{})
+	e := newEnv(t, Options{})
 	c := e.dial(SubprotocolTransportWS)
 	c.init()
 	c.subscribe("subscribe", "1", "subscription { events }")
-	s := e.feed.next(t)
+	s := e.feed.Next(t)
 
 	shutdown := make(chan error, 1)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), wait)
+		ctx, cancel := context.WithTimeout(context.Background(), eventschema.Wait)
 		defer cancel()
 		shutdown <- e.tracker.Shutdown(ctx)
 	}()
 	c.expectClose(CloseGoingAway, "Going away")
-	s.cancelled(t)
+	s.Cancelled(t)
 	require.NoError(t, <-shutdown)
 
 	// New connections are refused while shutting down.

@@ -9,6 +9,10 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/gorilla/websocket"
+
+	"github.com/essaylab/teacher-bff/internal/conntrack"
+	"github.com/essaylab/teacher-bff/internal/gqlerr"
+	"github.com/essaylab/teacher-bff/internal/gqlwire"
 )
 
 // Defaults for the zero fields of Options.
@@ -16,7 +20,7 @@ const (
 	DefaultInitTimeout      = 10 * time.Second
 	DefaultKeepAlive        = 15 * time.Second
 	DefaultWriteTimeout     = 10 * time.Second
-	DefaultMaxMessageBytes  = 64 << 10
+	DefaultMaxMessageBytes  = gqlwire.DefaultMaxBodyBytes
 	DefaultMaxSubscriptions = 100
 )
 
@@ -54,14 +58,15 @@ type Options struct {
 	// (the upgrade is refused with 403 otherwise). Set it: nil falls back to
 	// gorilla's same-origin check, which refuses every cross-origin page.
 	CheckOrigin func(r *http.Request) bool
-	// MaxMessageBytes bounds a client message; a larger one closes the
+	// MaxMessageBytes bounds a client message (the BFF gives it its one
+	// configured body limit, as for HTTP bodies); a larger one closes the
 	// connection with 1009 (message too big). Default 64 KiB.
 	MaxMessageBytes int64
 	// MaxSubscriptions bounds the running operations of one connection; one
 	// more is answered with an error message for its id. Default 100.
 	MaxSubscriptions int
 	// Tracker, when set, closes the connections with 1001 at shutdown.
-	Tracker *Tracker
+	Tracker *conntrack.Tracker
 	// Logger receives connection failures (debug) and internal errors
 	// (error). Default: discard.
 	Logger *slog.Logger
@@ -110,14 +115,14 @@ func (t Websocket) Supports(r *http.Request) bool {
 // serves it until it ends.
 func (t Websocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	o := t.withDefaults()
-	if !o.Tracker.enter() {
-		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
+	if !o.Tracker.Enter() {
+		gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeShuttingDown, "the server is shutting down"))
 		return
 	}
 	served := false
 	defer func() {
 		if !served {
-			o.Tracker.leave()
+			o.Tracker.Leave()
 		}
 	}()
 
@@ -138,7 +143,11 @@ func (t Websocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			o.Logger.DebugContext(r.Context(), "websocket upgrade refused",
 				slog.Int("status", status), slog.String("error", reason.Error()))
-			http.Error(w, http.StatusText(status), status)
+			code := gqlerr.CodeBadRequest
+			if status == http.StatusForbidden {
+				code = gqlerr.CodeCSRF // CheckOrigin refused the page's origin
+			}
+			gqlwire.WriteRefusal(w, r, &gqlwire.Refusal{Status: status, Code: code, Message: http.StatusText(status)})
 		},
 	}
 	ws, err := up.Upgrade(w, r, nil)

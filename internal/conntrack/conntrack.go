@@ -1,4 +1,6 @@
-package wstransport
+// Package conntrack ends the BFF's long-lived connections (WebSockets, event
+// streams, multipart responses) when the server shuts down.
+package conntrack
 
 import (
 	"context"
@@ -10,9 +12,9 @@ import (
 // for hijacked (WebSocket) connections, and it waits for SSE streams until
 // its context runs out, so main calls Tracker.Shutdown first:
 //
-//	tracker := &wstransport.Tracker{}
+//	tracker := &conntrack.Tracker{}
 //	srv.AddTransport(wstransport.Websocket{Options: wstransport.Options{Tracker: tracker, ...}})
-//	srv.AddTransport(wstransport.SSE{Tracker: tracker, ...})
+//	srv.AddTransport(gqlhttp.Transport{Options: gqlhttp.Options{SSE: sse.Options{Tracker: tracker}, ...}})
 //	...
 //	_ = tracker.Shutdown(ctx) // then httpServer.Shutdown(ctx)
 //
@@ -56,8 +58,9 @@ func (t *Tracker) Shutdown(ctx context.Context) error {
 	}
 }
 
-// enter registers a connection; false once Shutdown has begun.
-func (t *Tracker) enter() bool {
+// Enter registers a connection; false once Shutdown has begun (the caller
+// refuses it). Every Enter that returned true needs its Leave.
+func (t *Tracker) Enter() bool {
 	if t == nil {
 		return true
 	}
@@ -71,15 +74,16 @@ func (t *Tracker) enter() bool {
 	return true
 }
 
-func (t *Tracker) leave() {
+// Leave unregisters a connection that has ended.
+func (t *Tracker) Leave() {
 	if t != nil {
 		t.conns.Done()
 	}
 }
 
-// goingAway is closed when Shutdown begins; nil (never ready) for a nil
+// GoingAway is closed when Shutdown begins; nil (never ready) for a nil
 // Tracker.
-func (t *Tracker) goingAway() <-chan struct{} {
+func (t *Tracker) GoingAway() <-chan struct{} {
 	if t == nil {
 		return nil
 	}
@@ -88,10 +92,10 @@ func (t *Tracker) goingAway() <-chan struct{} {
 	return t.contextLocked().Done()
 }
 
-// onShutdown arranges for f to run, on a goroutine of its own, when
+// OnShutdown arranges for f to run, on a goroutine of its own, when
 // Shutdown begins (at once if it has). stop cancels that if f has not
 // started; nil for a nil Tracker.
-func (t *Tracker) onShutdown(f func()) (stop func() bool) {
+func (t *Tracker) OnShutdown(f func()) (stop func() bool) {
 	if t == nil {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package gqlhttp
+package gqlwire
 
 import (
 	"bytes"
@@ -12,26 +12,72 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
-	"github.com/essaylab/teacher-bff/internal/gqlwire"
 )
 
-// requestError is a request that is not a well-formed GraphQL-over-HTTP
-// request: it never reaches the executor.
-type requestError = gqlwire.Refusal
+// DefaultMaxBodyBytes is the request body limit when none is configured.
+const DefaultMaxBodyBytes = 1 << 20
 
-func badRequest(format string, args ...any) *requestError {
-	return gqlwire.Refuse(gqlerr.CodeBadRequest, format, args...)
+// ReadRequest reads the GraphQL request of r, for every HTTP transport (JSON,
+// SSE, multipart): a POST's body, of Content-Type application/json in UTF-8
+// (else 415) and at most maxBody bytes (else 413; 0 means
+// DefaultMaxBodyBytes), or a GET's URL query component. The parameters are
+// those of GraphQL-over-HTTP's "GraphQL-over-HTTP request": query (a
+// string), operationName (a string), variables and extensions (JSON
+// objects); absent or null means not given. A malformed request is refused
+// with BAD_REQUEST; no other method is read.
+//
+// The parameters' types are checked here, not the document: a query that is
+// a string makes a well-formed request even when it is empty or does not
+// parse, and the executor reports that as a GraphQL request error.
+func ReadRequest(w http.ResponseWriter, r *http.Request, maxBody int64) (*graphql.RawParams, *Refusal) {
+	start := graphql.Now()
+	params := &graphql.RawParams{Headers: r.Header}
+	var bad *Refusal
+	switch r.Method {
+	case http.MethodPost:
+		if !JSONContentType(r.Header.Get("Content-Type")) {
+			return nil, Refuse(gqlerr.CodeUnsupportedMediaType, "the request body must be application/json in UTF-8")
+		}
+		if maxBody <= 0 {
+			maxBody = DefaultMaxBodyBytes
+		}
+		bad = readPOST(w, r, maxBody, params)
+	case http.MethodGet:
+		bad = readGET(r, params)
+	default:
+		bad = Refuse(gqlerr.CodeMethodNotAllowed, "use GET or POST")
+	}
+	if bad != nil {
+		return nil, bad
+	}
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	return params, nil
+}
+
+// DecodeRequest decodes a GraphQL request sent as a JSON object: a POST body
+// or the payload of a WebSocket subscribe (start) message. It applies the
+// rules of ReadRequest.
+func DecodeRequest(raw []byte) (*graphql.RawParams, *Refusal) {
+	params := &graphql.RawParams{}
+	if bad := decodeObjectRequest(raw, params); bad != nil {
+		return nil, bad
+	}
+	return params, nil
+}
+
+func badRequest(format string, args ...any) *Refusal {
+	return Refuse(gqlerr.CodeBadRequest, format, args...)
 }
 
 // readPOST decodes a POST body into params. The body is read through
 // http.MaxBytesReader, so an oversized body costs at most max+1 bytes of
 // memory before it is refused.
-func readPOST(w http.ResponseWriter, r *http.Request, max int64, params *graphql.RawParams) *requestError {
+func readPOST(w http.ResponseWriter, r *http.Request, max int64, params *graphql.RawParams) *Refusal {
 	if r.ContentLength > max {
 		return tooLarge(max)
 	}
 	if r.Body == nil {
-		return badRequest("the request body is empty")
+		return badRequest("the request is empty: send a JSON object with a query")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err != nil {
@@ -41,18 +87,23 @@ func readPOST(w http.ResponseWriter, r *http.Request, max int64, params *graphql
 		}
 		return badRequest("the request body could not be read")
 	}
+	return decodeObjectRequest(body, params)
+}
+
+// decodeObjectRequest decodes a request sent as one JSON object.
+func decodeObjectRequest(body []byte, params *graphql.RawParams) *Refusal {
 	body = bytes.TrimSpace(body)
 	switch {
 	case len(body) == 0:
-		return badRequest("the request body is empty")
+		return badRequest("the request is empty: send a JSON object with a query")
 	case body[0] == '[':
 		return badRequest("batched operations are not supported: send one JSON object per request")
 	case body[0] != '{':
-		return badRequest("the request body must be a JSON object")
+		return badRequest("the request must be a JSON object")
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
-		return badRequest("the request body is not valid JSON: %s", jsonProblem(err))
+		return badRequest("the request is not valid JSON: %s", jsonProblem(err))
 	}
 	return fill(params, false, func(name string) (json.RawMessage, bool) {
 		v, ok := fields[name]
@@ -60,13 +111,13 @@ func readPOST(w http.ResponseWriter, r *http.Request, max int64, params *graphql
 	})
 }
 
-func tooLarge(max int64) *requestError {
-	return gqlwire.Refuse(gqlerr.CodePayloadTooLarge, "the request body is larger than %d bytes", max)
+func tooLarge(max int64) *Refusal {
+	return Refuse(gqlerr.CodePayloadTooLarge, "the request body is larger than %d bytes", max)
 }
 
 // readGET decodes the URL's query component into params. query and
 // operationName are plain strings, variables and extensions JSON text.
-func readGET(r *http.Request, params *graphql.RawParams) *requestError {
+func readGET(r *http.Request, params *graphql.RawParams) *Refusal {
 	values, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return badRequest("the URL query could not be decoded")
@@ -97,7 +148,7 @@ func readGET(r *http.Request, params *graphql.RawParams) *requestError {
 // Only the parameters' types are checked here: a query that is a string
 // makes a well-formed request even when it is empty or does not parse,
 // and the executor reports that as a GraphQL request error.
-func fill(params *graphql.RawParams, hasQuery bool, lookup func(name string) (json.RawMessage, bool)) *requestError {
+func fill(params *graphql.RawParams, hasQuery bool, lookup func(name string) (json.RawMessage, bool)) *Refusal {
 	if raw, ok := lookup("query"); ok && !isNull(raw) {
 		if err := json.Unmarshal(raw, &params.Query); err != nil {
 			return badRequest("the query parameter must be a string")
@@ -109,7 +160,7 @@ func fill(params *graphql.RawParams, hasQuery bool, lookup func(name string) (js
 			return badRequest("the operationName parameter must be a string")
 		}
 	}
-	var err *requestError
+	var err *Refusal
 	if params.Variables, err = object(lookup, "variables"); err != nil {
 		return err
 	}
@@ -127,7 +178,7 @@ func fill(params *graphql.RawParams, hasQuery bool, lookup func(name string) (js
 // object decodes the named parameter as a JSON object (nil when absent).
 // Numbers stay json.Number, as in gqlgen's own transports, so that Int
 // variables are not rounded through float64.
-func object(lookup func(string) (json.RawMessage, bool), name string) (map[string]any, *requestError) {
+func object(lookup func(string) (json.RawMessage, bool), name string) (map[string]any, *Refusal) {
 	raw, ok := lookup(name)
 	if !ok || isNull(raw) {
 		return nil, nil
