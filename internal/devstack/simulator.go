@@ -188,6 +188,13 @@ func (sim *Simulator) transition(b *Batch, at time.Time) []Essay {
 		if n := len(b.Essays); n < 8 || (n < 30 && sim.rng.Float64() < 0.4) {
 			return sim.upload(b, at)
 		}
+		if sim.rng.Float64() < ingestionFailure {
+			// Now and then an upload cannot be read: the teacher has a
+			// failed batch to look at.
+			b.Status = StatusContentIngestionFailed
+			b.ProcessingCompletedAt = &at
+			return nil
+		}
 		if b.ClassID != "" && sim.rng.Float64() < 0.5 {
 			b.Status = StatusAwaitingStudentValidation
 			b.Associations = sim.match(b, at)
@@ -218,6 +225,14 @@ func (sim *Simulator) transition(b *Batch, at time.Time) []Essay {
 	return nil
 }
 
+// How often the simulator fails a batch: an upload whose content cannot be
+// ingested, and a processing step that fails the whole batch. Rare, but
+// frequent enough that a demo of a few minutes shows new failures.
+const (
+	ingestionFailure = 0.08
+	criticalFailure  = 0.003
+)
+
 // progress moves a few essays of the current phase one state forward
 // (pending → processing → completed, sometimes failed) and finalises the
 // batch once no phase is left.
@@ -231,6 +246,11 @@ func (sim *Simulator) progress(b *Batch, at time.Time) {
 		case b.FailedEssays() > 0:
 			b.Status = StatusCompletedWithFailures
 		}
+		b.ProcessingCompletedAt = &at
+		return
+	}
+	if sim.rng.Float64() < criticalFailure {
+		b.Status = StatusFailedCritically
 		b.ProcessingCompletedAt = &at
 		return
 	}

@@ -254,3 +254,50 @@ func TestRedisPublisher(t *testing.T) {
 	assert.Equal(t, "ws:"+TeacherWithOrg, msg.Channel)
 	assert.Equal(t, string(want), msg.Payload)
 }
+
+// What the dashboard's second version shows, the simulator keeps making
+// over a demo of a few minutes: uploads at the top of a teacher's list,
+// batches whose student matches await confirmation with a deadline, and
+// new failures.
+func TestSimulatorFeedsTheDashboard(t *testing.T) {
+	store := NewStore(Options{Now: testNow, Seed: 3})
+	sim := NewSimulator(store, &recorder{}, SimulatorOptions{})
+	before := map[string]bool{}
+	for _, id := range store.order {
+		before[id] = true
+	}
+	topBefore := store.BatchIDs(TeacherWithOrg)[0]
+	for range 300 { // five minutes of the demo
+		require.NoError(t, sim.Step(t.Context()))
+	}
+
+	ids := store.BatchIDs(TeacherWithOrg)
+	assert.False(t, before[ids[0]], "a new upload is at the top")
+	assert.NotEqual(t, topBefore, ids[0])
+	newAwaiting, newFailed := 0, 0
+	for _, id := range store.order {
+		b, _ := store.Batch(id)
+		if before[id] {
+			continue
+		}
+		switch b.Status {
+		case StatusAwaitingStudentValidation:
+			v := b.Validation()
+			require.NotNil(t, v)
+			if v.DeviationCount > 0 {
+				assert.NotNil(t, v.AutoConfirmDeadline)
+				newAwaiting++
+			}
+		case StatusContentIngestionFailed, StatusFailedCritically:
+			newFailed++
+		}
+	}
+	failedSeeded := 0
+	for id := range before {
+		if b, _ := store.Batch(id); b.Status == StatusFailedCritically && b.ProcessingCompletedAt.After(testNow) {
+			failedSeeded++
+		}
+	}
+	assert.Positive(t, newAwaiting, "new uploads await confirmation of their matches")
+	assert.Positive(t, newFailed+failedSeeded, "batches fail now and then")
+}
