@@ -25,6 +25,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/app"
 	"github.com/essaylab/teacher-bff/internal/config"
 	"github.com/essaylab/teacher-bff/internal/gctune"
+	"github.com/essaylab/teacher-bff/internal/server"
 	"github.com/essaylab/teacher-bff/internal/tracing"
 )
 
@@ -139,7 +140,7 @@ func serve(ctx context.Context, cfg config.Config, a *app.App, log *slog.Logger,
 	// balancer stops sending work; then the subscriptions go (clients
 	// reconnect to another replica); then the in-flight requests get until
 	// the deadline to finish.
-	log.Info("shutting down", slog.Duration("drain_delay", cfg.DrainDelay), slog.Duration("deadline", cfg.ShutdownTimeout))
+	log.Info("shutting down", server.DurationMS("drain_delay_ms", cfg.DrainDelay), server.DurationMS("deadline_ms", cfg.ShutdownTimeout))
 	a.Health.SetDraining()
 	time.Sleep(cfg.DrainDelay)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)

@@ -39,6 +39,10 @@ const (
 	// CodeLimitExceeded: the operation is too deep, too costly or too wide
 	// (internal/limits; extensions.limit names the limit).
 	CodeLimitExceeded Code = "OPERATION_LIMIT_EXCEEDED"
+	// CodeIntrospectionDisabled: an introspection query (__schema, __type)
+	// to a server that does not serve it (production): a client error, not
+	// a fault of the BFF.
+	CodeIntrospectionDisabled Code = "INTROSPECTION_DISABLED"
 	// CodePersistedQueryNotAllowed: trusted-documents mode and the document
 	// is not registered (internal/persisted).
 	CodePersistedQueryNotAllowed Code = "PERSISTED_QUERY_NOT_ALLOWED"
@@ -93,6 +97,7 @@ var codes = map[Code]int{
 	CodeParseFailed:              http.StatusBadRequest,
 	CodeValidationFailed:         http.StatusBadRequest,
 	CodeLimitExceeded:            http.StatusBadRequest,
+	CodeIntrospectionDisabled:    http.StatusBadRequest,
 	CodePersistedQueryNotAllowed: http.StatusBadRequest,
 	CodePersistedQueryNotFound:   http.StatusBadRequest,
 	CodeCSRF:                     http.StatusBadRequest,
@@ -111,7 +116,7 @@ var codes = map[Code]int{
 func init() {
 	// gqlgen's errcode registry (a plain map, so before any request) tells
 	// its executor which codes are request errors rather than field errors.
-	for _, c := range []Code{CodeLimitExceeded, CodePersistedQueryNotAllowed} {
+	for _, c := range []Code{CodeLimitExceeded, CodeIntrospectionDisabled, CodePersistedQueryNotAllowed} {
 		errcode.RegisterErrorType(string(c), errcode.KindProtocol)
 	}
 }

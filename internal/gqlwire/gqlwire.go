@@ -5,6 +5,7 @@
 package gqlwire
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -57,6 +58,9 @@ func Refuse(code gqlerr.Code, format string, args ...any) *Refusal {
 // event stream still needs a body the client can read). Headers the
 // refusal needs (Allow, WWW-Authenticate, Retry-After) are the caller's.
 func WriteRefusal(w http.ResponseWriter, r *http.Request, e *Refusal) {
+	if observe, ok := r.Context().Value(refusalObserverKey{}).(func(gqlerr.Code)); ok {
+		observe(e.Code)
+	}
 	media, ok := Negotiate(r, JSONTypes...)
 	if !ok {
 		media = MediaJSON
@@ -68,6 +72,15 @@ func WriteRefusal(w http.ResponseWriter, r *http.Request, e *Refusal) {
 	Write(w, r, media, status, &graphql.Response{
 		Errors: gqlerror.List{gqlerr.New(r.Context(), e.Code, e.Message)},
 	})
+}
+
+type refusalObserverKey struct{}
+
+// ObserveRefusals returns ctx with observe told the code of every refusal
+// WriteRefusal answers a request of ctx with (metrics count them by code:
+// they never reach the executor, which counts the others).
+func ObserveRefusals(ctx context.Context, observe func(gqlerr.Code)) context.Context {
+	return context.WithValue(ctx, refusalObserverKey{}, observe)
 }
 
 // Write sends resp as media (a JSON type) with status, uncached and varying

@@ -30,6 +30,7 @@ type Metrics struct {
 	reg *prometheus.Registry
 
 	requests         *prometheus.CounterVec
+	httpRequests     *prometheus.CounterVec
 	requestDuration  *prometheus.HistogramVec
 	errors           *prometheus.CounterVec
 	upstreamCalls    *prometheus.CounterVec
@@ -53,6 +54,9 @@ func New() *Metrics {
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "bff_graphql_operations_total", Help: "GraphQL operations (and subscription events) answered, by operation name and type.",
 	}, []string{"operation", "type"})
+	m.httpRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bff_http_requests_total", Help: "HTTP requests answered, by status code (WebSocket upgrades as 101).",
+	}, []string{"status"})
 	m.requestDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "bff_graphql_operation_duration_seconds", Help: "Time to answer a GraphQL operation or subscription event.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
@@ -77,7 +81,7 @@ func New() *Metrics {
 	m.circuit = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "bff_upstream_circuit_state", Help: "Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.",
 	}, []string{"service"})
-	for _, c := range []prometheus.Collector{m.requests, m.requestDuration, m.errors, m.upstreamCalls,
+	for _, c := range []prometheus.Collector{m.requests, m.httpRequests, m.requestDuration, m.errors, m.upstreamCalls,
 		m.upstreamDuration, m.batchSize, m.cacheLookups, m.circuit} {
 		f(c)
 	}
@@ -122,12 +126,21 @@ func (m *Metrics) Operation(name, typ string, d time.Duration, codes []string) {
 	}
 }
 
-// Error records an error answered outside an operation (refused requests).
+// Error records an error answered outside an operation: a request refused
+// before GraphQL ran (401, CSRF, 413, 429, …), by its code.
 func (m *Metrics) Error(code string) {
 	if m == nil {
 		return
 	}
 	m.errors.WithLabelValues(code).Inc()
+}
+
+// HTTPRequest records one answered HTTP request by its status code.
+func (m *Metrics) HTTPRequest(status int) {
+	if m == nil {
+		return
+	}
+	m.httpRequests.WithLabelValues(strconv.Itoa(status)).Inc()
 }
 
 // Upstream records one upstream call.

@@ -173,7 +173,7 @@ func (c *redisCache) failed(ctx context.Context, op string, err error) {
 	}
 	if c.downUntil.Swap(time.Now().Add(retryAfter).UnixNano()) == 0 {
 		c.log.WarnContext(ctx, "APQ Redis unavailable; using the local cache only",
-			slog.String("op", op), slog.String("error", err.Error()), slog.Duration("retry_after", retryAfter))
+			slog.String("op", op), slog.String("error", err.Error()), slog.Float64("retry_after_ms", float64(retryAfter)/float64(time.Millisecond)))
 	}
 }
 

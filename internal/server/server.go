@@ -23,6 +23,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/correlation"
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
 	"github.com/essaylab/teacher-bff/internal/gqlhttp"
+	"github.com/essaylab/teacher-bff/internal/gqlwire"
 	"github.com/essaylab/teacher-bff/internal/health"
 	"github.com/essaylab/teacher-bff/internal/limits"
 	"github.com/essaylab/teacher-bff/internal/loaders"
@@ -96,7 +97,7 @@ func New(o Options) http.Handler {
 	r := chi.NewRouter()
 	r.Use(correlation.Middleware)
 	r.Use(tracing.Middleware)
-	r.Use(accessLog(o.Logger))
+	r.Use(accessLog(o.Logger, o.Metrics))
 	r.Use(recoverer(o.Logger))
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -157,6 +158,8 @@ func newGraphQL(o Options) *handler.Server {
 	srv.SetValidationRulesFn(coercion.Rules)
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(introspectionOff{})
 	}
 	// The order matters: trusted documents first (or APQ would store ad-hoc
 	// documents), the limits last (they check the query APQ filled in).
@@ -200,19 +203,34 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 // accessLog logs one line per request, never its headers (they carry
+// tokens) or body, and counts it by status; it tells the metrics the code
+// of every request refused before GraphQL runs. Probes (/healthz, /readyz)
+// log at debug: they come every few seconds. Durations are milliseconds.
 // tokens) or body.
-func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
+func accessLog(log *slog.Logger, m *metrics.Metrics) func(http.Handler) http.Handler {
+	observe := func(code gqlerr.Code) { m.Error(string(code)) }
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-			next.ServeHTTP(sw, r)
-			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			next.ServeHTTP(sw, r.WithContext(gqlwire.ObserveRefusals(r.Context(), observe)))
+			m.HTTPRequest(sw.status)
+			level := slog.LevelInfo
+			if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+				level = slog.LevelDebug
+			}
+			log.LogAttrs(r.Context(), level, "request",
 				slog.String("correlation_id", correlation.FromContext(r.Context())),
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
 				slog.Int("status", sw.status),
-				slog.Duration("duration", time.Since(start)))
+				DurationMS("duration_ms", time.Since(start)))
 		})
 	}
+}
+
+// DurationMS is a log attribute of d in milliseconds, as a float: the unit
+// is in the key, and the value reads without knowing Go's nanoseconds.
+func DurationMS(key string, d time.Duration) slog.Attr {
+	return slog.Float64(key, float64(d)/float64(time.Millisecond))
 }
