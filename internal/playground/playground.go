@@ -147,6 +147,12 @@ func newHandler(o Options, files fs.FS) (*Handler, error) {
 	return pg, nil
 }
 
+// Built reports whether the binary embeds the playground's build.
+func Built() bool {
+	_, err := fs.Stat(dist, "dist/playground.js")
+	return err == nil
+}
+
 // Offline reports whether the page is the embedded build (true) or the
 // CDN fallback (false).
 func (h *Handler) Offline() bool { return h.offline }
@@ -161,12 +167,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 //     (graphql-transport-ws on the same host and port), fonts: all from
 //     the BFF.
 //   - script-src 'self' 'nonce-…': the bundle, loaded by the one script
-//     tag that carries the nonce; no inline script, no eval.
+//     tag that carries the nonce; no inline script, no eval. Monaco's web
+//     workers load from 'self' through it (worker-src falls back to
+//     script-src).
 //   - style-src 'self' 'unsafe-inline': Monaco (monaco-editor 0.52, which
-//     GraphiQL 5 pins) adds <style> elements at run time without a nonce
-//     and renders style attributes into its HTML; with a nonce in the
-//     directive, browsers would ignore 'unsafe-inline' and the editors would
-//     lose their layout. Styles cannot run code.
+//     GraphiQL 5 pins) writes style attributes into the HTML it renders and
+//     adds <style> elements at run time, without a nonce. Tried in Chromium
+//     with style-src 'self' 'nonce-…', 111 inline styles were blocked and the
+//     editors lost their layout; with style-src-attr 'unsafe-inline' beside
+//     it, one unnonced <style> element still was. A nonce in the directive
+//     would make browsers ignore 'unsafe-inline', so styles get no nonce.
+//     Styles cannot run code; scripts stay strict.
 //   - img-src and font-src 'self' data:: GraphiQL's stylesheet inlines its
 //     icons and fonts as data: URLs.
 //   - object-src, base-uri, form-action 'none' and frame-ancestors 'none':
