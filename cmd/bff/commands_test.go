@@ -157,3 +157,13 @@ func TestDemoHonoursJWTSecret(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, code, "a token of another secret is refused")
 	assert.Equal(t, devstack.TeacherWithOrg, third.viewerID(t, third.authz))
 }
+
+// `bff probe URL` is the image's health check: success only on a 200.
+func TestProbeCommand(t *testing.T) {
+	demoEnv(t)
+	r := startRun(t, "-demo")
+	var out syncBuffer
+	assert.NoError(t, run(context.Background(), []string{"probe", r.base + "/healthz"}, &out, &out))
+	assert.ErrorContains(t, run(context.Background(), []string{"probe", r.base + "/nope"}, &out, &out), "404")
+	assert.Error(t, run(context.Background(), []string{"probe"}, &out, &out), "a URL is required")
+}

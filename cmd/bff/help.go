@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/essaylab/teacher-bff/internal/config"
+	"github.com/essaylab/teacher-bff/internal/probe"
 )
 
 // options are the command line of `bff` (the server); its settings come
@@ -52,6 +54,7 @@ func printUsage(w io.Writer, flags *flag.FlagSet) {
   bff [flags]          serve the teacher dashboard's GraphQL API (settings from the environment)
   bff -demo            the same over in-process reference upstreams, playground ready
   bff token -sub ID    mint a development token with BFF_JWT_SECRET (bff token -h for more)
+  bff probe URL        exit 0 when URL answers 200 (a container health check)
 
 Flags:
 `)
@@ -74,4 +77,13 @@ Flags:
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Name, def, help)
 	}
 	_ = tw.Flush()
+}
+
+// runProbe is `bff probe URL`: the image has no shell and no curl, so its
+// health check asks /readyz (or /healthz) through the binary itself.
+func runProbe(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return errors.New("probe: usage: bff probe http://127.0.0.1:4101/readyz")
+	}
+	return probe.Get(ctx, args[0])
 }

@@ -6,6 +6,7 @@
 //	go run ./cmd/bff token -sub teacher-1   # a development token (BFF_JWT_SECRET)
 //	go run ./cmd/bff persisted-manifest -dir testdata/operations -format apollo|codegen
 //	                         # the trusted documents of a folder of .graphql files, for a frontend build
+//	bff probe http://127.0.0.1:4101/readyz  # a container health check
 package main
 
 import (
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runToken(args[1:], stdout, stderr)
 		case "persisted-manifest":
 			return writeManifest(args[1:], stdout, stderr)
+		case "probe":
+			return runProbe(ctx, args[1:])
 		}
 	}
 	cli, err := parseFlags(args, stdout, stderr)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/essaylab/teacher-bff/internal/devstack"
 	"github.com/essaylab/teacher-bff/internal/events"
+	"github.com/essaylab/teacher-bff/internal/probe"
 )
 
 func main() {
@@ -65,6 +66,14 @@ func parseFlags(args []string) (config, error) {
 }
 
 func run(ctx context.Context) error {
+	if len(os.Args) > 1 && os.Args[1] == "probe" {
+		// The image has no shell and no curl: its health check is
+		// `devstack probe http://127.0.0.1:4201/healthz`.
+		if len(os.Args) != 3 {
+			return errors.New("usage: devstack probe URL")
+		}
+		return probe.Get(ctx, os.Args[2])
+	}
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
 		return err
