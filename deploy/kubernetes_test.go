@@ -24,6 +24,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/essaylab/teacher-bff/internal/config"
+	"github.com/essaylab/teacher-bff/internal/gctune"
 )
 
 // manifests are the objects of deploy/kubernetes, by kind.
@@ -159,7 +160,8 @@ func TestKubernetesManifests(t *testing.T) {
 	assert.GreaterOrEqual(t, grace, preStop+cfg.DrainDelay+cfg.ShutdownTimeout+2*time.Second,
 		"terminationGracePeriodSeconds covers preStop + BFF_DRAIN_DELAY + BFF_SHUTDOWN_TIMEOUT")
 
-	// Memory: GOMEMLIMIT a little under the limit.
+	// Memory: GOMEMLIMIT the share of the limit internal/gctune would take
+	// from the cgroup (the manifest says it so that it shows).
 	limit := c.Resources.Limits[corev1.ResourceMemory]
 	require.False(t, limit.IsZero(), "a memory limit")
 	var goMemLimit string
@@ -169,7 +171,8 @@ func TestKubernetesManifests(t *testing.T) {
 		}
 	}
 	ratio := float64(goMemLimitBytes(t, goMemLimit)) / float64(limit.Value())
-	assert.True(t, ratio >= 0.8 && ratio <= 0.95, "GOMEMLIMIT %s is 80-95%% of the %s limit (%.2f)", goMemLimit, limit.String(), ratio)
+	assert.InDelta(t, gctune.MemoryLimitRatio, ratio, 0.02,
+		"GOMEMLIMIT %s is the share of the %s limit the BFF would take itself", goMemLimit, limit.String())
 	request := c.Resources.Requests[corev1.ResourceMemory]
 	assert.Zero(t, request.Cmp(limit), "memory request = limit: no overcommit to be OOM-killed for")
 
