@@ -7,7 +7,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 const config: CodegenConfig = {
   schema: '../../schema.graphqls',
   documents: ['../../testdata/operations/*.graphql'],
-  // A document that does not validate against the schema fails the run.
+  // A wrong documents path fails the run instead of generating nothing; an
+  // operation that does not validate against the schema fails it too.
   ignoreNoDocuments: false,
   generates: {
     './generated/': {
@@ -25,6 +26,7 @@ const config: CodegenConfig = {
         // no runtime enum objects. Client preset 6 names this `enumType`;
         // older presets call it `enumsAsTypes: true`.
         enumType: 'string-literal',
+        // `import type` for type-only imports (verbatimModuleSyntax, isolated modules).
         useTypeImports: true,
       },
     },
