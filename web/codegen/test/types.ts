@@ -6,6 +6,7 @@ import {
   DashboardBatchFragmentDoc,
   type BatchStatus,
   type DashboardBatchFragment,
+  type NeedsAttentionQuery,
   type TeacherDashboardQuery,
 } from '../generated/graphql';
 
@@ -15,6 +16,8 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 // DateTime is mapped to string (strict scalars), nullable where the schema says so.
 export const createdAtIsString: Equal<DashboardBatchFragment['createdAt'], string> = true;
 export const completedAtIsNullableString: Equal<DashboardBatchFragment['completedAt'], string | null> = true;
+type AttentionItem = NonNullable<NonNullable<NeedsAttentionQuery['viewer']>['needsAttention']>['items'][number];
+export const deadlineIsNullableString: Equal<AttentionItem['deadline'], string | null> = true;
 
 // Enums are unions of string literals: a plain literal is assignable (it would
 // not be to a TypeScript enum), and a misspelt one is not.
