@@ -57,6 +57,9 @@ type options struct {
 	batchJitter time.Duration
 	latencies   []time.Duration
 	ops         []string
+	// repeat is how often the overhead scenario runs each comparison; it
+	// reports the median and the spread.
+	repeat int
 
 	subscribers        []int
 	subsPerTeacher     int
@@ -82,7 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.scenario, "scenario", scenarioDash, "query, dashboard, batching, overhead, fanout or suite")
 	fs.StringVar(&c.op, "op", opDashboard, "query scenario: TeacherDashboard, DashboardSections or BatchDetail")
-	fs.StringVar(&c.target, "target", targetBFF, "query scenario: bff, bff-nobatch, rest (TeacherDashboard only) or direct (TeacherDashboard only)")
+	fs.StringVar(&c.target, "target", targetBFF, "query scenario: bff, bff-nobatch, rest or direct (rest and direct: TeacherDashboard or DashboardSections)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured time of each query run (at most 60s)")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "unrecorded time before each query run")
 	fs.IntVar(&c.teachers, "teachers", 50, "concurrent virtual teachers")
@@ -94,6 +97,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&c.batchJitter, "batching-jitter", 2*time.Millisecond, "batching scenario: ± jitter of the upstream latency (pages of one operation return within twice this of each other)")
 	latencies := fs.String("latencies", "0,5ms,50ms", "overhead scenario: the upstream latencies compared")
 	ops := fs.String("ops", strings.Join([]string{opDashboard, opSections, opDetail}, ","), "batching scenario: the operations compared")
+	fs.IntVar(&c.repeat, "repeat", 3, "overhead scenario: runs of each comparison; the verdicts use the median, and a target is met only if every run meets it")
 
 	subs := fs.String("subscribers", "1000,5000,10000", "fanout scenario: subscriber counts, one run each")
 	fs.IntVar(&c.subsPerTeacher, "subs-per-teacher", 2, "fanout: subscribers sharing one teacher's channel (each event reaches that many)")
@@ -131,8 +135,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if !slices.Contains([]string{targetBFF, targetNoBatch, targetREST, targetDirect}, c.target) {
 		errs = append(errs, fmt.Errorf("-target %q: unknown", c.target))
 	}
-	if (c.target == targetREST || c.target == targetDirect) && c.op != opDashboard {
-		errs = append(errs, fmt.Errorf("-target %s serves TeacherDashboard only", c.target))
+	if (c.target == targetREST || c.target == targetDirect) && c.op == opDetail {
+		errs = append(errs, fmt.Errorf("-target %s serves TeacherDashboard and DashboardSections only", c.target))
+	}
+	if c.repeat < 1 || c.repeat > 9 {
+		errs = append(errs, errors.New("-repeat must be 1–9"))
 	}
 	for _, d := range []time.Duration{c.duration, c.fanDuration} {
 		if d <= 0 || d > maxRun {

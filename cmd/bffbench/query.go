@@ -120,7 +120,7 @@ func (b *bffbench) runQuery(ctx context.Context, e *queryEnv, s runSpec) (runRes
 	if err != nil {
 		return res, err
 	}
-	if s.op == opSections && proc != nil {
+	if s.op == opSections && (s.target == targetBFF || s.target == targetNoBatch) {
 		var err error
 		if res.Probes, err = b.probeSections(ctx, e, proc); err != nil {
 			return res, fmt.Errorf("%s: %w", s.name, err)
@@ -255,6 +255,17 @@ func (b *bffbench) operation(e *queryEnv, s runSpec, proc *bench.Process) (bench
 		if err != nil {
 			return nil, err
 		}
+		if s.op == opSections {
+			return func(ctx context.Context, w int) error {
+				d, err := agg.Sections(ctx, e.teachers[w%n].ID)
+				if err == nil {
+					if got := len(d.Viewer.Processing.Nodes) + len(d.Viewer.WithFailures.Nodes) + len(d.Viewer.Done.Nodes); got != 90 {
+						err = fmt.Errorf("direct: %d batches, want 50+20+20", got)
+					}
+				}
+				return err
+			}, nil
+		}
 		return func(ctx context.Context, w int) error {
 			d, err := agg.Dashboard(ctx, e.teachers[w%n].ID, 20, 0)
 			if err == nil && len(d.Viewer.Batches.Nodes) != 20 {
@@ -264,6 +275,9 @@ func (b *bffbench) operation(e *queryEnv, s runSpec, proc *bench.Process) (bench
 		}, nil
 	case targetREST:
 		url := "http://" + proc.Addr + "/dashboard?limit=20"
+		if s.op == opSections {
+			url = "http://" + proc.Addr + "/sections"
+		}
 		var checked atomic.Bool
 		return func(ctx context.Context, w int) error {
 			body, err := bench.RESTRequest(ctx, client, url, e.tokens[w%n])
