@@ -14,6 +14,7 @@ import (
 
 	"github.com/essaylab/teacher-bff/graph"
 	"github.com/essaylab/teacher-bff/internal/auth"
+	"github.com/essaylab/teacher-bff/internal/bench"
 	"github.com/essaylab/teacher-bff/internal/cms"
 	"github.com/essaylab/teacher-bff/internal/devstack"
 	"github.com/essaylab/teacher-bff/internal/entitlements"
@@ -112,10 +113,12 @@ func BenchmarkExecute(b *testing.B) {
 				}
 				b.ReportAllocs()
 				b.ResetTimer()
+				cpu := bench.CPUTime()
 				for b.Loop() {
 					run()
 				}
 				b.StopTimer()
+				b.ReportMetric(float64((bench.CPUTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 				reportCalls(b, stack)
 			})
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/essaylab/teacher-bff/internal/bench"
 	"github.com/essaylab/teacher-bff/internal/devstack"
 	"github.com/essaylab/teacher-bff/internal/events"
 	"github.com/essaylab/teacher-bff/internal/loaders"
@@ -74,10 +75,12 @@ func BenchmarkHTTP(b *testing.B) {
 				env.ResetCounts()
 				b.ReportAllocs()
 				b.ResetTimer()
+				cpu := bench.CPUTime()
 				for b.Loop() {
 					post()
 				}
 				b.StopTimer()
+				b.ReportMetric(float64((bench.CPUTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 				reportCalls(b, env.Stack)
 			})
 		}
