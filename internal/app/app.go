@@ -29,6 +29,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/persisted"
 	"github.com/essaylab/teacher-bff/internal/playground"
 	"github.com/essaylab/teacher-bff/internal/ras"
+	"github.com/essaylab/teacher-bff/internal/ratelimit"
 	"github.com/essaylab/teacher-bff/internal/resilience"
 	"github.com/essaylab/teacher-bff/internal/server"
 	"github.com/essaylab/teacher-bff/internal/upstream"
@@ -48,6 +49,10 @@ type Options struct {
 	// Events overrides the event source that cfg.RedisURL selects (the
 	// demo passes the bus its simulator publishes on).
 	Events events.Source
+	// RateLimitPrefix prefixes the keys of the teachers' budgets in Redis
+	// (default "teacher-bff:"): replicas sharing one prefix share budgets.
+	// Tests give each BFF its own unless they test the sharing.
+	RateLimitPrefix string
 	// KeepAlive is the subscriptions' ping interval; zero for the default.
 	KeepAlive time.Duration
 }
@@ -177,13 +182,30 @@ func New(cfg config.Config, o Options) (*App, error) {
 			MaxComplexity: cfg.MaxComplexity,
 			MaxAliases:    cfg.MaxAliases,
 		},
-		Live:       a.Live,
-		KeepAlive:  o.KeepAlive,
-		Metrics:    a.Metrics,
-		RateLimit:  cfg.RateLimit,
-		RateWindow: time.Minute,
+		Live:        a.Live,
+		KeepAlive:   o.KeepAlive,
+		Metrics:     a.Metrics,
+		RateLimiter: rateLimiter(cfg.RateLimit, rdb, o),
 	})
 	return a, nil
+}
+
+// rateLimiter is the teachers' budget of limit operations a minute: in
+// Redis when there is one, so all replicas share it; else in this process
+// (nil when limit is 0: off).
+func rateLimiter(limit int, rdb *redis.Client, o Options) ratelimit.Limiter {
+	prefix := o.RateLimitPrefix
+	if prefix == "" {
+		prefix = "teacher-bff:"
+	}
+	switch {
+	case limit <= 0:
+		return nil
+	case rdb != nil:
+		return ratelimit.NewShared(rdb, prefix, limit, time.Minute, o.Logger)
+	default:
+		return ratelimit.NewLocal(limit, time.Minute)
+	}
 }
 
 // redisClient connects to BFF_REDIS_URL (nil when unset). Its connections

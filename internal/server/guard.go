@@ -1,15 +1,21 @@
 package server
 
 import (
+	"context"
+	"math"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/essaylab/teacher-bff/internal/gqlwire"
+	"github.com/essaylab/teacher-bff/internal/ratelimit"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/go-chi/cors"
 	"github.com/go-chi/httprate"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/essaylab/teacher-bff/internal/auth"
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
@@ -81,23 +87,87 @@ func corsPolicy(check func(*http.Request) bool) func(http.Handler) http.Handler 
 	})
 }
 
-// rateLimit bounds each teacher's requests per window (anonymous demo
-// requests are keyed by address); past it the answer is 429 with
-// Retry-After. It runs after authentication so the key is the teacher, not
-// an address a school's NAT shares among hundreds of them.
-func rateLimit(requests int, window time.Duration) func(http.Handler) http.Handler {
-	if requests <= 0 {
+// rateLimit debits each HTTP request from its teacher's budget (anonymous
+// demo requests and WebSocket upgrades, which carry no teacher yet, from
+// their address's); past it the answer is 429 with Retry-After. It runs
+// after authentication so the key is the teacher, not an address a school's
+// NAT shares among hundreds of them. The operations a WebSocket carries are
+// debited one by one by operationBudget.
+func rateLimit(l ratelimit.Limiter) func(http.Handler) http.Handler {
+	if l == nil {
 		return func(next http.Handler) http.Handler { return next }
 	}
-	return httprate.LimitBy(requests, window,
-		func(r *http.Request) (string, error) {
-			if t, ok := auth.TeacherFrom(r.Context()); ok {
-				return "teacher:" + t.ID, nil
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			key, ok := budgetKey(r.Context())
+			if !ok {
+				key, _ = httprate.KeyByIP(r)
+				key = "ip:" + key
 			}
-			return httprate.KeyByIP(r)
-		},
-		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-			gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeRateLimited,
-				"too many requests: wait for the time in Retry-After"))
-		}))
+			allowed, retry, _ := l.Allow(r.Context(), key)
+			if !allowed {
+				w.Header().Set("Retry-After", retryAfterSeconds(retry))
+				gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeRateLimited,
+					"too many requests: wait for the time in Retry-After"))
+				return
+			}
+			if !isWebSocketUpgrade(r) {
+				r = r.WithContext(context.WithValue(r.Context(), debitedKey{}, true))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// budgetKey is the budget an operation of ctx is debited from: its
+// teacher's.
+func budgetKey(ctx context.Context) (string, bool) {
+	t, ok := auth.TeacherFrom(ctx)
+	if !ok {
+		return "", false
+	}
+	return "teacher:" + t.ID, true
+}
+
+// retryAfterSeconds is Retry-After's delay-seconds (RFC 9110 §10.2.3),
+// rounded up and at least 1.
+func retryAfterSeconds(d time.Duration) string {
+	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
+}
+
+// debitedKey marks the context of an HTTP request rateLimit has debited:
+// its operation is not debited again. The operations of a WebSocket derive
+// their contexts from the upgrade request, which is never marked.
+type debitedKey struct{}
+
+// operationBudget debits every operation not debited as an HTTP request
+// (those a WebSocket carries: queries and subscriptions alike) from its
+// teacher's budget. Past the budget that operation gets a RATE_LIMITED
+// error; the connection stays.
+type operationBudget struct{ limiter ratelimit.Limiter }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = operationBudget{}
+
+func (operationBudget) ExtensionName() string                   { return "OperationBudget" }
+func (operationBudget) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationParameters debits the operation before it is parsed.
+func (b operationBudget) MutateOperationParameters(ctx context.Context, _ *graphql.RawParams) *gqlerror.Error {
+	if debited, _ := ctx.Value(debitedKey{}).(bool); debited {
+		return nil
+	}
+	key, ok := budgetKey(ctx)
+	if !ok {
+		return nil // no teacher: the demo's anonymous schema loads
+	}
+	if allowed, retry, _ := b.limiter.Allow(ctx, key); !allowed {
+		err := gqlerr.New(ctx, gqlerr.CodeRateLimited,
+			"too many operations: retry in "+retryAfterSeconds(retry)+" s")
+		err.Extensions["retryAfter"] = max(1, int(math.Ceil(retry.Seconds())))
+		return err
+	}
+	return nil
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/metrics"
 	"github.com/essaylab/teacher-bff/internal/persisted"
 	"github.com/essaylab/teacher-bff/internal/playground"
+	"github.com/essaylab/teacher-bff/internal/ratelimit"
 	"github.com/essaylab/teacher-bff/internal/sse"
 	"github.com/essaylab/teacher-bff/internal/tracing"
 	"github.com/essaylab/teacher-bff/internal/wstransport"
@@ -86,10 +87,10 @@ type Options struct {
 	HideSuggestions bool
 	// Metrics observes operations; nil observes nothing.
 	Metrics *metrics.Metrics
-	// RateLimit is the requests a teacher may make per RateWindow; zero
-	// turns the limit off.
-	RateLimit  int
-	RateWindow time.Duration
+	// RateLimiter holds the teachers' operation budgets, debited by every
+	// HTTP request and every operation on a WebSocket; nil turns the limit
+	// off.
+	RateLimiter ratelimit.Limiter
 }
 
 // New returns the BFF's HTTP handler.
@@ -117,7 +118,7 @@ func New(o Options) http.Handler {
 		corsPolicy(originChecker(o.AllowedOrigins, o.AllowLocalOrigins)),
 		csrf(o.Auth.TrustsGateway()),
 		authenticate(o.Auth, o.AllowAnonymous),
-		rateLimit(o.RateLimit, o.RateWindow),
+		rateLimit(o.RateLimiter),
 	).Handle("/graphql", gql)
 
 	if o.Playground != nil {
@@ -160,6 +161,10 @@ func newGraphQL(o Options) *handler.Server {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(introspectionOff{})
+	}
+	// A WebSocket's operations are debited first, before any parse.
+	if o.RateLimiter != nil {
+		srv.Use(operationBudget{o.RateLimiter})
 	}
 	// The order matters: trusted documents first (or APQ would store ad-hoc
 	// documents), the limits last (they check the query APQ filled in).

@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -41,10 +42,18 @@ func RequireRedis(t testing.TB) *redis.Client {
 	return c
 }
 
-// WithRedis makes the BFF take its events from the real Redis server.
+// WithRedis makes the BFF take its events from the real Redis server. Its
+// rate-limit budgets there are its own (a fresh key prefix), so tests on the
+// shared server do not spend each other's.
 func WithRedis(t testing.TB) Option {
 	RequireRedis(t)
-	return func(c *config.Config, _ *app.Options) { c.RedisURL = RedisURL }
+	prefix := "test-" + rand.Text()[:10] + ":"
+	return func(c *config.Config, o *app.Options) {
+		c.RedisURL = RedisURL
+		if o.RateLimitPrefix == "" {
+			o.RateLimitPrefix = prefix
+		}
+	}
 }
 
 // WithBus makes the BFF take its events from an in-process bus.
