@@ -4,16 +4,12 @@
 package httpaudit
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/essaylab/teacher-bff/internal/nodetest"
 )
 
 // auditResult is one entry of `audit.mjs --json`.
@@ -29,34 +25,14 @@ type auditResult struct {
 // test fails when CI is set and is skipped otherwise.
 func Run(t *testing.T, url string, knownFailures []string) {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), "test", "graphql-http-audit")
-	node, err := exec.LookPath("node")
-	if err == nil {
-		_, err = os.Stat(filepath.Join(dir, "node_modules", "graphql-http", "package.json"))
-	}
-	if err != nil {
-		msg := "the graphql-http audit needs node and its packages: run `npm ci --prefix test/graphql-http-audit` (" + err.Error() + ")"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "audit.mjs", url, "--json")
-	cmd.Dir = dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
-		t.Fatalf("audit.mjs did not run: %v\n%s%s", err, stderr.String(), stdout.String())
+	stdout, code := nodetest.Require(t, "graphql-http-audit", "graphql-http").Run(t, 2*time.Minute, "audit.mjs", url, "--json")
+	if code > 1 {
+		t.Fatalf("audit.mjs exited with %d:\n%s", code, stdout)
 	}
 
 	var results []auditResult
-	if err := json.Unmarshal(stdout.Bytes(), &results); err != nil {
-		t.Fatalf("audit.mjs output: %v\n%s", err, stdout.String())
+	if err := json.Unmarshal(stdout, &results); err != nil {
+		t.Fatalf("audit.mjs output: %v\n%s", err, string(stdout))
 	}
 	if len(results) < 40 {
 		t.Fatalf("only %d audits ran", len(results))
@@ -79,26 +55,7 @@ func Run(t *testing.T, url string, knownFailures []string) {
 	}
 	t.Logf("graphql-http audits: %d ok, %d MUST failures, %d SHOULD warnings, %d MAY notices",
 		counts["ok"], counts["error"], counts["warn"], counts["notice"])
-	if (exit != nil) != (counts["error"] > 0) {
-		t.Errorf("audit.mjs exit status %v disagrees with %d MUST failures", err, counts["error"])
-	}
-}
-
-// repoRoot walks up from the package directory to the module's go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
+	if (code == 1) != (counts["error"] > 0) {
+		t.Errorf("audit.mjs exit status %d disagrees with %d MUST failures", code, counts["error"])
 	}
 }

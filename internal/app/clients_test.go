@@ -1,0 +1,154 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/essaylab/teacher-bff/graph"
+	"github.com/essaylab/teacher-bff/internal/clientsuite"
+	"github.com/essaylab/teacher-bff/internal/devstack"
+	"github.com/essaylab/teacher-bff/internal/events"
+	"github.com/essaylab/teacher-bff/internal/operations"
+	"github.com/essaylab/teacher-bff/internal/persisted"
+	"github.com/essaylab/teacher-bff/internal/testenv"
+)
+
+// The contract operations through the clients the frontend uses, with
+// their default settings (test/clients/suite.mjs): urql over GET and POST,
+// Apollo Client, graphql-ws and graphql-sse, and the persisted-query
+// support of Apollo Client and urql against trusted-documents mode. Each
+// client must return the data a plain POST returns, and must not fail in
+// the second after its last result. Needs Node and `npm ci --prefix
+// test/clients` (required in CI).
+func TestRealClients(t *testing.T) {
+	suite := clientsuite.Require(t)
+	teacher := devstack.TeacherWithOrg
+	bus := events.NewMemoryBus()
+	env := testenv.Start(t, testenv.WithBus(bus))
+	token := env.Token(t, teacher)
+	b := processingBatch(t, env, teacher)
+
+	// The data every client must return: what a plain POST of the
+	// contract operation returns, checked here against the reference data.
+	cfg := clientsuite.Config{
+		HTTP:  env.Server.URL + "/graphql",
+		WS:    "ws" + strings.TrimPrefix(env.Server.URL, "http") + "/graphql",
+		Token: token,
+		Operations: map[string]clientsuite.Operation{
+			"TeacherDashboard":  {Document: testenv.Operation(t, "TeacherDashboard"), Variables: map[string]any{"limit": 5}},
+			"DashboardSections": {Document: testenv.Operation(t, "DashboardSections")},
+			"BatchDetail":       {Document: testenv.Operation(t, "BatchDetail"), Variables: map[string]any{"id": b.ID}},
+		},
+	}
+	for name, op := range cfg.Operations {
+		resp := env.Do(t, testenv.Request{Query: op.Document, Variables: op.Variables, Token: token}, nil)
+		require.Empty(t, resp.Errors, name)
+		op.Data = resp.Data
+		cfg.Operations[name] = op
+	}
+	var dashboard struct {
+		Viewer struct {
+			ID      string
+			Credits struct{ UserBalance int }
+			Batches struct {
+				TotalCount int
+				Nodes      []struct{ ID string }
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal(cfg.Operations["TeacherDashboard"].Data, &dashboard))
+	assert.Equal(t, teacher, dashboard.Viewer.ID)
+	assert.Len(t, dashboard.Viewer.Batches.Nodes, 5)
+	assert.Equal(t, len(env.Stack.Store.BatchIDs(teacher)), dashboard.Viewer.Batches.TotalCount)
+	var detail struct{ Batch struct{ Essays []struct{ ID string } } }
+	require.NoError(t, json.Unmarshal(cfg.Operations["BatchDetail"].Data, &detail))
+	assert.Len(t, detail.Batch.Essays, len(b.Essays))
+
+	// Trusted documents as the frontend's build makes them: Apollo's
+	// generator for Apollo Client (and it must agree with ours), our
+	// Code Generator form for urql.
+	dir := filepath.Join("..", "..", "testdata", "operations")
+	apolloManifest := clientsuite.ApolloManifest(t, suite, dir)
+	ops, err := operations.Load(graph.NewSchema(graph.Deps{}).Schema(), dir)
+	require.NoError(t, err)
+	var ours bytes.Buffer
+	require.NoError(t, persisted.WriteManifest(&ours, ops, persisted.FormatApollo))
+	generated, err := os.ReadFile(apolloManifest)
+	require.NoError(t, err)
+	assert.Equal(t, string(generated), ours.String(), "`bff persisted-manifest -format apollo` writes what Apollo's generator writes")
+	codegen := filepath.Join(t.TempDir(), "persisted-documents.json")
+	var cg bytes.Buffer
+	require.NoError(t, persisted.WriteManifest(&cg, ops, persisted.FormatCodegen))
+	require.NoError(t, os.WriteFile(codegen, cg.Bytes(), 0o600))
+	trustedApollo := testenv.Start(t, func(c *configT, _ *optionsT) { c.TrustedDocuments = apolloManifest })
+	trustedURQL := testenv.Start(t, func(c *configT, _ *optionsT) { c.TrustedDocuments = codegen })
+	cfg.Persisted.Apollo.HTTP = trustedApollo.Server.URL + "/graphql"
+	cfg.Persisted.Apollo.Manifest = apolloManifest
+	cfg.Persisted.URQL.HTTP = trustedURQL.Server.URL + "/graphql"
+
+	// The batch moves on once; its state is then announced every 100 ms
+	// while the suite runs, so each subscriber's first event is it.
+	want := advance(t, env, bus, b.ID)
+	cfg.Subscription = clientsuite.Subscription{
+		Document:  testenv.Operation(t, "BatchUpdates"),
+		Variables: map[string]any{"batchIds": []string{b.ID}},
+		Event: map[string]any{
+			"id": b.ID, "status": "PROCESSING",
+			"totalEssays": len(want.Essays), "completedEssays": want.CompletedEssays(),
+		},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	announced := make(chan struct{})
+	go func() {
+		defer close(announced)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				_ = env.Stack.Store.PublishStatus(ctx, bus, b.ID)
+			}
+		}
+	}()
+	results := clientsuite.Run(t, suite, cfg)
+	cancel()
+	<-announced
+
+	got := map[string]bool{}
+	for _, r := range results {
+		got[r.Client+": "+r.Check] = true
+		if !r.OK {
+			t.Errorf("%s: %s: %s", r.Client, r.Check, r.Error)
+		}
+	}
+	queries := []string{"TeacherDashboard", "DashboardSections", "BatchDetail"}
+	var wantChecks []string
+	for client, extra := range map[string][]string{
+		"urql (GET, default)":             {"sends queries with GET"},
+		"urql (POST)":                     {"sends queries with POST"},
+		"Apollo Client":                   nil,
+		"graphql-ws":                      {"BatchUpdates"},
+		"graphql-sse":                     {"BatchUpdates"},
+		"Apollo Client persisted queries": {"sends hashes only"},
+		"urql persisted queries":          {"sends hashes only"},
+	} {
+		for _, c := range append(append(queries, extra...), "no uncaught error for a second after the last result") {
+			wantChecks = append(wantChecks, client+": "+c)
+		}
+	}
+	for _, c := range wantChecks {
+		assert.True(t, got[c], "the suite did not report %q", c)
+	}
+	assert.Len(t, results, len(wantChecks), "checks reported: %v", got)
+}

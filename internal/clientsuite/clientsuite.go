@@ -1,0 +1,125 @@
+// Package clientsuite runs the real-client conformance suite
+// (test/clients/suite.mjs: urql, Apollo Client, graphql-ws and graphql-sse
+// with their default settings, on the contract operations) against running
+// BFFs, and Apollo's persisted-query manifest generator, for tests.
+package clientsuite
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/essaylab/teacher-bff/internal/nodetest"
+)
+
+// Config is the suite's input (suite.mjs's config.json).
+type Config struct {
+	HTTP  string `json:"http"`  // the BFF's /graphql URL
+	WS    string `json:"ws"`    // the same, ws://
+	Token string `json:"token"` // a teacher's bearer token
+	// Operations are the queries every client runs, by name.
+	Operations map[string]Operation `json:"operations"`
+	// Subscription is the subscription graphql-ws and graphql-sse run;
+	// the test publishes the events.
+	Subscription Subscription `json:"subscription"`
+	Persisted    struct {
+		// Apollo is a BFF in trusted mode with Apollo's generated
+		// manifest, for Apollo Client's persisted-queries link.
+		Apollo struct {
+			HTTP     string `json:"http"`
+			Manifest string `json:"manifest"`
+		} `json:"apollo"`
+		// URQL is a BFF in trusted mode for urql's persistedExchange.
+		URQL struct {
+			HTTP string `json:"http"`
+		} `json:"urql"`
+	} `json:"persisted"`
+}
+
+// Operation is one query with the data every client must return (without
+// the __typename fields the clients add).
+type Operation struct {
+	Document  string          `json:"document"`
+	Variables map[string]any  `json:"variables,omitempty"`
+	Data      json.RawMessage `json:"data"`
+}
+
+// Subscription is the subscription and the fields its first event must
+// carry.
+type Subscription struct {
+	Document  string         `json:"document"`
+	Variables map[string]any `json:"variables,omitempty"`
+	Event     map[string]any `json:"event"`
+}
+
+// Result is one check of one client.
+type Result struct {
+	Client string `json:"client"`
+	Check  string `json:"check"`
+	OK     bool   `json:"ok"`
+	Error  string `json:"error"`
+}
+
+// Require returns the suite's Node project, failing the test in CI and
+// skipping it elsewhere when Node or the packages are missing.
+func Require(t testing.TB) nodetest.Project {
+	t.Helper()
+	return nodetest.Require(t, "clients", "@urql/core")
+}
+
+// Run runs the suite with cfg and returns every check's result.
+func Run(t testing.TB, p nodetest.Project, cfg Config) []Result {
+	t.Helper()
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, code := p.Run(t, 3*time.Minute, "suite.mjs", path)
+	var results []Result
+	if err := json.Unmarshal(stdout, &results); err != nil {
+		t.Fatalf("suite.mjs (exit %d) output: %v\n%s", code, err, stdout)
+	}
+	failed := false
+	for _, r := range results {
+		failed = failed || !r.OK
+	}
+	if failed != (code != 0) {
+		t.Errorf("suite.mjs exit status %d disagrees with its results", code)
+	}
+	return results
+}
+
+// ApolloManifest runs @apollo/generate-persisted-query-manifest, the tool
+// Apollo Client users build their manifest with, over the .graphql files of
+// dir, and returns the manifest's path.
+func ApolloManifest(t testing.TB, p nodetest.Project, dir string) string {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "persisted-query-manifest.json")
+	config, err := json.Marshal(map[string]any{
+		"documents": []string{filepath.ToSlash(filepath.Join(abs, "*.graphql"))},
+		"output":    out,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	configPath := filepath.Join(tmp, "persisted-query-manifest.config.json")
+	if err := os.WriteFile(configPath, config, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, code := p.Run(t, 2*time.Minute, filepath.Join("node_modules", ".bin", "generate-persisted-query-manifest"), "--config", configPath)
+	if code != 0 {
+		t.Fatalf("generate-persisted-query-manifest exited with %d:\n%s", code, stdout)
+	}
+	return out
+}
