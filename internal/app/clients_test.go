@@ -69,7 +69,9 @@ func TestRealClients(t *testing.T) {
 	assert.Equal(t, teacher, dashboard.Viewer.ID)
 	assert.Len(t, dashboard.Viewer.Batches.Nodes, 5)
 	assert.Equal(t, len(env.Stack.Store.BatchIDs(teacher)), dashboard.Viewer.Batches.TotalCount)
-	var detail struct{ Batch struct{ Essays []struct{ ID string } } }
+	var detail struct {
+		Batch struct{ Essays []struct{ ID string } }
+	}
 	require.NoError(t, json.Unmarshal(cfg.Operations["BatchDetail"].Data, &detail))
 	assert.Len(t, detail.Batch.Essays, len(b.Essays))
 

@@ -26,7 +26,7 @@ type Project struct {
 // with the command that installs them when not.
 func Require(t testing.TB, name, module string) Project {
 	t.Helper()
-	root, err := repoRoot()
+	root, err := RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,8 +74,9 @@ func (p Project) Run(t testing.TB, timeout time.Duration, args ...string) (stdou
 	return nil, -1
 }
 
-// repoRoot walks up from the working directory to the module's go.mod.
-func repoRoot() (string, error) {
+// RepoRoot walks up from the working directory (a test's package
+// directory) to the module's go.mod, and returns that directory.
+func RepoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err

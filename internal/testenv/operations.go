@@ -1,7 +1,6 @@
 package testenv
 
 import (
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -9,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/essaylab/teacher-bff/graph"
+	"github.com/essaylab/teacher-bff/internal/nodetest"
 	"github.com/essaylab/teacher-bff/internal/operations"
 )
 
@@ -42,19 +42,4 @@ func Operation(t testing.TB, name string) string {
 }
 
 // RepoRoot is the directory of go.mod, found from the working directory.
-func RepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", os.ErrNotExist
-		}
-		dir = parent
-	}
-}
+var RepoRoot = nodetest.RepoRoot
