@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/essaylab/teacher-bff/graph"
+	"github.com/essaylab/teacher-bff/internal/clientsuite"
 	"github.com/essaylab/teacher-bff/internal/devstack"
 	"github.com/essaylab/teacher-bff/internal/operations"
 	"github.com/essaylab/teacher-bff/internal/persisted"
@@ -129,4 +131,40 @@ func TestTrustedDocumentsSetting(t *testing.T) {
 			assert.Zero(t, env.Stack.RAS.Count("list-batches"))
 		})
 	}
+}
+
+// GraphQL Code Generator's client preset writes persisted documents in its
+// own normal form, keyed "sha256:<hex>"; given as they are to
+// BFF_TRUSTED_DOCUMENTS, each runs by that key (what the preset's
+// documents carry as __meta__.hash for the client to send) and by its
+// text. Needs the frontend kit's packages (`npm ci --prefix web/codegen`).
+func TestTrustedCodeGeneratorDocuments(t *testing.T) {
+	path := clientsuite.CodegenDocuments(t, filepath.Join("..", "..", "testdata", "operations"))
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var docs map[string]string
+	require.NoError(t, json.Unmarshal(raw, &docs))
+	require.Len(t, docs, 4)
+
+	env := testenv.Start(t, func(c *configT, _ *optionsT) { c.TrustedDocuments = path })
+	token := env.Token(t, devstack.TeacherWithOrg)
+	b := processingBatch(t, env, devstack.TeacherWithOrg)
+	for id, body := range docs {
+		require.True(t, strings.HasPrefix(id, "sha256:"), id)
+		if strings.Contains(body, "subscription ") {
+			continue
+		}
+		t.Run(id, func(t *testing.T) {
+			vars := map[string]any{"id": b.ID}
+			byID := env.Send(t, gqlPost(mustJSON(t, map[string]any{"variables": vars, "extensions": apq(id)}), nil)(t, env), nil)
+			require.Empty(t, byID.Errors)
+			require.NotEqual(t, "null", string(byID.Data))
+			assert.Contains(t, string(byID.Data), `"id":`)
+			byText := env.Do(t, testenv.Request{Query: body, Variables: vars, Token: token}, nil)
+			require.Empty(t, byText.Errors)
+			assert.JSONEq(t, string(byID.Data), string(byText.Data))
+		})
+	}
+	resp := env.Do(t, testenv.Request{Query: "{ viewer { id } }", Token: token}, nil)
+	assert.Equal(t, "PERSISTED_QUERY_NOT_ALLOWED", resp.Code())
 }

@@ -66,7 +66,7 @@ type Result struct {
 // skipping it elsewhere when Node or the packages are missing.
 func Require(t testing.TB) nodetest.Project {
 	t.Helper()
-	return nodetest.Require(t, "clients", "@urql/core")
+	return nodetest.Require(t, "test/clients", "@urql/core")
 }
 
 // Run runs the suite with cfg and returns every check's result.
@@ -122,4 +122,44 @@ func ApolloManifest(t testing.TB, p nodetest.Project, dir string) string {
 		t.Fatalf("generate-persisted-query-manifest exited with %d:\n%s", code, stdout)
 	}
 	return out
+}
+
+// CodegenDocuments runs GraphQL Code Generator's client preset (the
+// frontend kit's, web/codegen) with persisted documents hashed with SHA-256
+// over the .graphql files of dir, and returns its persisted-documents.json
+// ({"sha256:<hex>": "<body>"}, bodies in the preset's own normal form).
+func CodegenDocuments(t testing.TB, dir string) string {
+	t.Helper()
+	p := nodetest.Require(t, "web/codegen", "@graphql-codegen/client-preset")
+	root, err := nodetest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "gql") + string(filepath.Separator)
+	config, err := json.Marshal(map[string]any{
+		"schema":    filepath.Join(root, "schema.graphqls"),
+		"documents": []string{filepath.ToSlash(filepath.Join(abs, "*.graphql"))},
+		"generates": map[string]any{out: map[string]any{
+			"preset":       "client",
+			"presetConfig": map[string]any{"persistedDocuments": map[string]any{"hashAlgorithm": "sha256"}},
+			"config":       map[string]any{"scalars": map[string]string{"DateTime": "string"}},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	configPath := filepath.Join(tmp, "codegen.json")
+	if err := os.WriteFile(configPath, config, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, code := p.Run(t, 3*time.Minute, filepath.Join("node_modules", ".bin", "graphql-codegen"), "--config", configPath)
+	if code != 0 {
+		t.Fatalf("graphql-codegen exited with %d:\n%s", code, stdout)
+	}
+	return filepath.Join(out, "persisted-documents.json")
 }

@@ -25,7 +25,7 @@ type auditResult struct {
 // test fails when CI is set and is skipped otherwise.
 func Run(t *testing.T, url string, knownFailures []string) {
 	t.Helper()
-	stdout, code := nodetest.Require(t, "graphql-http-audit", "graphql-http").Run(t, 2*time.Minute, "audit.mjs", url, "--json")
+	stdout, code := nodetest.Require(t, "test/graphql-http-audit", "graphql-http").Run(t, 2*time.Minute, "audit.mjs", url, "--json")
 	if code > 1 {
 		t.Fatalf("audit.mjs exited with %d:\n%s", code, stdout)
 	}

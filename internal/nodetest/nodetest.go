@@ -1,5 +1,6 @@
-// Package nodetest runs the repository's Node.js test projects (test/*:
-// a package.json and its lockfile, installed with `npm ci`) from Go tests.
+// Package nodetest runs the repository's Node.js projects (test/*,
+// web/*: a package.json and its lockfile, installed with `npm ci`) from Go
+// tests.
 package nodetest
 
 import (
@@ -20,29 +21,30 @@ type Project struct {
 	Dir  string // the project's directory
 }
 
-// Require returns the project test/<name> when node is on the PATH and the
-// project's packages are installed (module is one of them, e.g.
-// "graphql-http"). Otherwise the test fails when CI is set, and is skipped
-// with the command that installs them when not.
-func Require(t testing.TB, name, module string) Project {
+// Require returns the Node project in dir (relative to the repository's
+// root, e.g. "test/clients") when node is on the PATH and the project's
+// packages are installed (module is one of them, e.g. "graphql-http").
+// Otherwise the test fails when CI is set, and is skipped with the command
+// that installs them when not.
+func Require(t testing.TB, dir, module string) Project {
 	t.Helper()
 	root, err := RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(root, "test", name)
+	abs := filepath.Join(root, filepath.FromSlash(dir))
 	node, err := exec.LookPath("node")
 	if err == nil {
-		_, err = os.Stat(filepath.Join(dir, "node_modules", filepath.FromSlash(module), "package.json"))
+		_, err = os.Stat(filepath.Join(abs, "node_modules", filepath.FromSlash(module), "package.json"))
 	}
 	if err != nil {
-		msg := fmt.Sprintf("test/%s needs node and its packages: run `npm ci --prefix test/%s` (%v)", name, name, err)
+		msg := fmt.Sprintf("%s needs node and its packages: run `npm ci --prefix %s` (%v)", dir, dir, err)
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)
 	}
-	return Project{Node: node, Dir: dir}
+	return Project{Node: node, Dir: abs}
 }
 
 // Run runs `node args...` in the project's directory for at most timeout
