@@ -75,6 +75,14 @@ func TestRealClients(t *testing.T) {
 	require.NoError(t, json.Unmarshal(cfg.Operations["BatchDetail"].Data, &detail))
 	assert.Len(t, detail.Batch.Essays, len(b.Essays))
 
+	// @defer over multipart/mixed: the final data is what the query
+	// without @defer returns.
+	const deferred = `query DeferredCredits { viewer { id ... @defer(label: "credits") { credits { userBalance orgBalance orgId } } } }`
+	plain := env.Do(t, testenv.Request{Query: strings.Replace(deferred, `@defer(label: "credits") `, "", 1), Token: token}, nil)
+	require.Empty(t, plain.Errors)
+	require.Contains(t, string(plain.Data), `"userBalance":`)
+	cfg.Defer = &clientsuite.Operation{Document: deferred, Data: plain.Data}
+
 	// Trusted documents as the frontend's build makes them: Apollo's
 	// generator for Apollo Client (and it must agree with ours), our
 	// Code Generator form for urql.
@@ -144,8 +152,14 @@ func TestRealClients(t *testing.T) {
 		"graphql-sse":                     {"BatchUpdates"},
 		"Apollo Client persisted queries": {"sends hashes only"},
 		"urql persisted queries":          {"sends hashes only"},
+		"Apollo Client @defer":            {"deferred query", "gets multipart/mixed"},
+		"urql @defer":                     {"deferred query", "gets multipart/mixed"},
 	} {
-		for _, c := range append(append(queries, extra...), "no uncaught error for a second after the last result") {
+		checks := append(append([]string{}, queries...), extra...)
+		if strings.HasSuffix(client, "@defer") {
+			checks = extra
+		}
+		for _, c := range append(checks, "no uncaught error for a second after the last result") {
 			wantChecks = append(wantChecks, client+": "+c)
 		}
 	}

@@ -24,7 +24,10 @@ type Config struct {
 	// Subscription is the subscription graphql-ws and graphql-sse run;
 	// the test publishes the events.
 	Subscription Subscription `json:"subscription"`
-	Persisted    struct {
+	// Defer, when set, is a query with @defer that Apollo Client and urql
+	// run over incremental delivery (multipart/mixed).
+	Defer     *Operation `json:"defer,omitempty"`
+	Persisted struct {
 		// Apollo is a BFF in trusted mode with Apollo's generated
 		// manifest, for Apollo Client's persisted-queries link.
 		Apollo struct {

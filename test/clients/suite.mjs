@@ -10,6 +10,7 @@
 //     "token": "<bearer token>",
 //     "operations": { "<name>": { "document": "…", "variables": {…}, "data": {…} } },
 //     "subscription": { "document": "…", "variables": {…}, "event": {…} },
+//     "defer": { "document": "…", "data": {…} },
 //     "persisted": { "apollo": { "http": "…", "manifest": "<path>" },
 //                    "urql": { "http": "…" } } }
 //
@@ -27,6 +28,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, cacheExchange, fetchExchange } from '@urql/core';
 import { persistedExchange } from '@urql/exchange-persisted';
 import { ApolloClient, InMemoryCache, HttpLink, gql } from '@apollo/client';
+import { Defer20220824Handler } from '@apollo/client/incremental';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { generatePersistedQueryIdsFromManifest } from '@apollo/persisted-query-lists';
 import { createClient as createWSClient } from 'graphql-ws';
@@ -119,8 +121,11 @@ function recordingFetch(calls) {
     } else {
       params = JSON.parse(init.body);
     }
-    calls.push({ method: init.method ?? 'GET', accept: headers.get('accept'), params });
-    return fetch(input, init);
+    const call = { method: init.method ?? 'GET', accept: headers.get('accept'), params };
+    calls.push(call);
+    const res = await fetch(input, init);
+    call.contentType = res.headers.get('content-type');
+    return res;
   };
 }
 
@@ -206,6 +211,55 @@ await run('graphql-sse', async () => {
     c.dispose();
   }
 });
+
+// expectMultipart: the answer came as incremental delivery.
+function expectMultipart(client, calls) {
+  const types = calls.map((c) => c.contentType);
+  record(client, 'gets multipart/mixed', types.length > 0 && types.every((t) => t?.startsWith('multipart/mixed')),
+    `answers: ${types.join(', ')}`);
+}
+
+// within rejects when promise takes longer than ms.
+function within(ms, promise, what) {
+  return Promise.race([promise, sleep(ms).then(() => { throw new Error(`${what}: no result within ${ms} ms`); })]);
+}
+
+// @defer, served as incremental delivery over multipart/mixed: Apollo
+// Client with the handler of that format (Apollo Client 4 needs it named),
+// urql with its defaults.
+if (cfg.defer) {
+  await run('Apollo Client @defer', async () => {
+    const calls = [];
+    const apollo = new ApolloClient({
+      cache: new InMemoryCache(),
+      link: new HttpLink({ uri: cfg.http, headers: auth, fetch: recordingFetch(calls) }),
+      incrementalHandler: new Defer20220824Handler(),
+    });
+    const seen = await within(10000, new Promise((resolve, reject) => {
+      const results = [];
+      const sub = apollo.watchQuery({ query: gql(cfg.defer.document) }).subscribe({
+        next: (r) => {
+          results.push(r);
+          if (r.dataState === 'complete' || r.error) {
+            sub.unsubscribe();
+            resolve(results);
+          }
+        },
+        error: reject,
+      });
+    }), 'watchQuery');
+    expectData('Apollo Client @defer', 'deferred query', seen.at(-1), cfg.defer.data);
+    expectMultipart('Apollo Client @defer', calls);
+    apollo.stop();
+  });
+
+  await run('urql @defer', async () => {
+    const calls = [];
+    const urql = new Client({ url: cfg.http, exchanges: [cacheExchange, fetchExchange], fetch: recordingFetch(calls), fetchOptions: { headers: auth } });
+    expectData('urql @defer', 'deferred query', await within(10000, urql.query(cfg.defer.document, {}).toPromise(), 'query'), cfg.defer.data);
+    expectMultipart('urql @defer', calls);
+  });
+}
 
 // Apollo Client's persisted-queries link with ids from a manifest written
 // by @apollo/generate-persisted-query-manifest, as Apollo documents it.
