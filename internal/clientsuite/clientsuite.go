@@ -26,7 +26,7 @@ type Config struct {
 	Subscription Subscription `json:"subscription"`
 	// Defer, when set, is a query with @defer that Apollo Client and urql
 	// run over incremental delivery (multipart/mixed).
-	Defer     *Operation `json:"defer,omitempty"`
+	Defer     *Deferred `json:"defer,omitempty"`
 	Persisted struct {
 		// Apollo is a BFF in trusted mode with Apollo's generated
 		// manifest, for Apollo Client's persisted-queries link.
@@ -47,6 +47,14 @@ type Operation struct {
 	Document  string          `json:"document"`
 	Variables map[string]any  `json:"variables,omitempty"`
 	Data      json.RawMessage `json:"data"`
+}
+
+// Deferred is a query with a deferred fragment under viewer: the data
+// every client must end with, and the field the fragment delivers later.
+type Deferred struct {
+	Document string          `json:"document"`
+	Data     json.RawMessage `json:"data"`
+	Deferred string          `json:"deferred"`
 }
 
 // Subscription is the subscription and the fields its first event must

@@ -10,7 +10,7 @@
 //     "token": "<bearer token>",
 //     "operations": { "<name>": { "document": "…", "variables": {…}, "data": {…} } },
 //     "subscription": { "document": "…", "variables": {…}, "event": {…} },
-//     "defer": { "document": "…", "data": {…} },
+//     "defer": { "document": "…", "data": {…}, "deferred": "<field under viewer>" },
 //     "persisted": { "apollo": { "http": "…", "manifest": "<path>" },
 //                    "urql": { "http": "…" } } }
 //
@@ -219,6 +219,18 @@ function expectMultipart(client, calls) {
     `answers: ${types.join(', ')}`);
 }
 
+// expectDeferredAbsent: before its payload arrives, a deferred field is
+// not in the data (the initial result omits the fields of deferred
+// fragments, DeferStream RFC), rather than null, which a client would show
+// as "no value". cfg.defer.deferred names the deferred field under viewer.
+function expectDeferredAbsent(client, interim) {
+  const field = cfg.defer.deferred;
+  const early = interim.filter((d) => d?.viewer && field in d.viewer);
+  record(client, 'deferred field absent until delivered', interim.length > 0 && early.length === 0,
+    interim.length === 0 ? 'no result before the final one: nothing was deferred'
+      : `${early.length} of ${interim.length} earlier results hold viewer.${field}: ${JSON.stringify(early.map((d) => d.viewer[field]))}`);
+}
+
 // within rejects when promise takes longer than ms.
 function within(ms, promise, what) {
   return Promise.race([promise, sleep(ms).then(() => { throw new Error(`${what}: no result within ${ms} ms`); })]);
@@ -240,7 +252,7 @@ if (cfg.defer) {
       const sub = apollo.watchQuery({ query: gql(cfg.defer.document) }).subscribe({
         next: (r) => {
           results.push(r);
-          if (r.dataState === 'complete' || r.error) {
+          if (!r.loading) {
             sub.unsubscribe();
             resolve(results);
           }
@@ -250,13 +262,27 @@ if (cfg.defer) {
     }), 'watchQuery');
     expectData('Apollo Client @defer', 'deferred query', seen.at(-1), cfg.defer.data);
     expectMultipart('Apollo Client @defer', calls);
+    expectDeferredAbsent('Apollo Client @defer', seen.slice(0, -1).map((r) => r.data).filter(Boolean));
     apollo.stop();
   });
 
   await run('urql @defer', async () => {
     const calls = [];
     const urql = new Client({ url: cfg.http, exchanges: [cacheExchange, fetchExchange], fetch: recordingFetch(calls), fetchOptions: { headers: auth } });
-    expectData('urql @defer', 'deferred query', await within(10000, urql.query(cfg.defer.document, {}).toPromise(), 'query'), cfg.defer.data);
+    const seen = await within(10000, new Promise((resolve) => {
+      const results = [];
+      const { unsubscribe } = urql.query(cfg.defer.document, {}, { requestPolicy: 'network-only' }).subscribe((r) => {
+        results.push(r);
+        if (!r.hasNext) {
+          setTimeout(() => unsubscribe());
+          resolve(results);
+        }
+      });
+    }), 'query');
+    expectDeferredAbsent('urql @defer', seen.slice(0, -1).map((r) => r.data).filter(Boolean));
+    // The usual way: the promise of the final result.
+    const final = await within(10000, urql.query(cfg.defer.document, {}, { requestPolicy: 'network-only' }).toPromise(), 'query');
+    expectData('urql @defer', 'deferred query', final, cfg.defer.data);
     expectMultipart('urql @defer', calls);
   });
 }
