@@ -111,27 +111,11 @@ func Run(t testing.TB, p nodetest.Project, cfg Config) []Result {
 // dir, and returns the manifest's path.
 func ApolloManifest(t testing.TB, p nodetest.Project, dir string) string {
 	t.Helper()
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := t.TempDir()
-	out := filepath.Join(tmp, "persisted-query-manifest.json")
-	config, err := json.Marshal(map[string]any{
-		"documents": []string{filepath.ToSlash(filepath.Join(abs, "*.graphql"))},
+	out := filepath.Join(t.TempDir(), "persisted-query-manifest.json")
+	runTool(t, p, "generate-persisted-query-manifest", map[string]any{
+		"documents": []string{graphqlFiles(t, dir)},
 		"output":    out,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	configPath := filepath.Join(tmp, "persisted-query-manifest.config.json")
-	if err := os.WriteFile(configPath, config, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	stdout, code := p.Run(t, 2*time.Minute, filepath.Join("node_modules", ".bin", "generate-persisted-query-manifest"), "--config", configPath)
-	if code != 0 {
-		t.Fatalf("generate-persisted-query-manifest exited with %d:\n%s", code, stdout)
-	}
 	return out
 }
 
@@ -146,31 +130,43 @@ func CodegenDocuments(t testing.TB, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := t.TempDir()
-	out := filepath.Join(tmp, "gql") + string(filepath.Separator)
-	config, err := json.Marshal(map[string]any{
+	out := filepath.Join(t.TempDir(), "gql") + string(filepath.Separator)
+	runTool(t, p, "graphql-codegen", map[string]any{
 		"schema":    filepath.Join(root, "schema.graphqls"),
-		"documents": []string{filepath.ToSlash(filepath.Join(abs, "*.graphql"))},
+		"documents": []string{graphqlFiles(t, dir)},
 		"generates": map[string]any{out: map[string]any{
 			"preset":       "client",
 			"presetConfig": map[string]any{"persistedDocuments": map[string]any{"hashAlgorithm": "sha256"}},
 			"config":       map[string]any{"scalars": map[string]string{"DateTime": "string"}},
 		}},
 	})
+	return filepath.Join(out, "persisted-documents.json")
+}
+
+// graphqlFiles is the glob of dir's .graphql files, as the tools take it.
+func graphqlFiles(t testing.TB, dir string) string {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	configPath := filepath.Join(tmp, "codegen.json")
-	if err := os.WriteFile(configPath, config, 0o600); err != nil {
+	return filepath.ToSlash(filepath.Join(abs, "*.graphql"))
+}
+
+// runTool runs the project's command bin with `--config <file>`, the file
+// holding config as JSON, and fails the test unless it succeeds.
+func runTool(t testing.TB, p nodetest.Project, bin string, config map[string]any) {
+	t.Helper()
+	raw, err := json.Marshal(config)
+	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, code := p.Run(t, 3*time.Minute, filepath.Join("node_modules", ".bin", "graphql-codegen"), "--config", configPath)
-	if code != 0 {
-		t.Fatalf("graphql-codegen exited with %d:\n%s", code, stdout)
+	path := filepath.Join(t.TempDir(), bin+".config.json")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
 	}
-	return filepath.Join(out, "persisted-documents.json")
+	stdout, code := p.Run(t, 3*time.Minute, filepath.Join("node_modules", ".bin", bin), "--config", path)
+	if code != 0 {
+		t.Fatalf("%s exited with %d:\n%s", bin, code, stdout)
+	}
 }

@@ -26,7 +26,8 @@ type Document struct {
 // check validates d against schema and fills in Name and Type from the
 // body: a trusted document is one named operation with its fragments.
 func (d *Document) check(schema *ast.Schema) error {
-	doc, errs := gqlparser.LoadQuery(schema, d.Body)
+	// nil: the validator's default rules, as the server validates.
+	doc, errs := gqlparser.LoadQueryWithRules(schema, d.Body, nil)
 	if len(errs) > 0 {
 		return fmt.Errorf("document %s does not validate: %w", d.ID, errs)
 	}
