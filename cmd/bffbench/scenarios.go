@@ -380,7 +380,10 @@ func (b *bffbench) summarizeOverhead(res *result) {
 				Target: fmt.Sprintf("median overhead over the ideal critical path ≤ %gms with 5ms upstreams, %d teachers (TeacherDashboard)", maxOverheadMS, b.cfg.teachers),
 				Measured: fmt.Sprintf("%s ms; each teacher pauses %v ±50%% between requests; other processes %.2f–%.2f cores",
 					sum.BFFOverheadP50, b.cfg.pacedThink, sum.OtherCPUCores.Min, sum.OtherCPUCores.Max),
-				Met: sum.BFFOverheadP50.Max <= maxOverheadMS,
+				// A negative overhead means the in-process ideal path was slower
+				// than a server: the machine was saturated, and the run says
+				// nothing about the BFF's overhead.
+				Met: sum.BFFOverheadP50.Max <= maxOverheadMS && sum.BFFOverheadP50.Min >= 0,
 			})
 		}
 	}
