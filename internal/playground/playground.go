@@ -160,8 +160,8 @@ func (h *Handler) Offline() bool { return h.offline }
 // ServeHTTP serves the routes in the package comment; others are 404.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
-// ContentSecurityPolicy is the page's policy for a nonce (base64). Why each
-// source is there:
+// ContentSecurityPolicy is the page's policy for a nonce (base64url, a
+// base64-value of CSP Level 3). Why each source is there:
 //
 //   - default-src 'self': scripts, workers, fetch and WebSocket
 //     (graphql-transport-ws on the same host and port), fonts: all from
@@ -207,8 +207,8 @@ var pageTemplate = template.Must(template.New("playground").Parse(`<!DOCTYPE htm
 func page(title string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		nonce := make([]byte, 16)
-		_, _ = rand.Read(nonce) // never fails (crypto/rand)
-		n := base64.StdEncoding.EncodeToString(nonce)
+		_, _ = rand.Read(nonce)                          // never fails (crypto/rand)
+		n := base64.RawURLEncoding.EncodeToString(nonce) // no "+", "/" or "=" to escape in HTML
 		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy(n))
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")

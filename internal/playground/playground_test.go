@@ -56,7 +56,7 @@ func TestPageCarriesAFreshNonce(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
 		csp := resp.Header.Get("Content-Security-Policy")
-		m := regexp.MustCompile(`script-src 'self' 'nonce-([A-Za-z0-9+/=]{24})'`).FindStringSubmatch(csp)
+		m := regexp.MustCompile(`script-src 'self' 'nonce-([A-Za-z0-9_-]{22})'`).FindStringSubmatch(csp)
 		require.NotNil(t, m, "CSP: %s", csp)
 		assert.Contains(t, csp, "default-src 'self'")
 		assert.NotContains(t, csp, "unsafe-eval")
