@@ -20,6 +20,10 @@ const testSecret = "cmd-bff-test-secret-0123456789abcdef"
 
 // -h lists the flags and every setting with its default, and succeeds.
 func TestHelpListsFlagsAndSettings(t *testing.T) {
+	assert.Equal(t, "required", shownDefault(config.Setting{Required: true}))
+	assert.Equal(t, "-", shownDefault(config.Setting{}))
+	assert.Equal(t, ":4101", shownDefault(config.Setting{Default: ":4101"}))
+
 	var stdout, stderr syncBuffer
 	require.NoError(t, run(context.Background(), []string{"-h"}, &stdout, &stderr), "-h exits 0")
 	out := stdout.String()
@@ -28,13 +32,7 @@ func TestHelpListsFlagsAndSettings(t *testing.T) {
 	}
 	lines := strings.Split(out, "\n")
 	for _, s := range config.Settings {
-		want := s.Default
-		switch {
-		case s.Required:
-			want = "required"
-		case want == "":
-			want = "-"
-		}
+		want := shownDefault(s)
 		found := false
 		for _, l := range lines {
 			if f := strings.Fields(l); len(f) >= 2 && f[0] == s.Name {

@@ -63,20 +63,25 @@ Flags:
 	fmt.Fprint(w, "\nSettings (environment variables):\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, s := range config.Settings {
-		def := s.Default
-		switch {
-		case s.Required:
-			def = "required"
-		case def == "":
-			def = "-"
-		}
 		help := strings.ReplaceAll(s.Help, "`", "")
 		if s.Secret {
 			help += " (secret: never logged)"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Name, def, help)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Name, shownDefault(s), help)
 	}
 	_ = tw.Flush()
+}
+
+// shownDefault is a setting's default as -h shows it: "required" for the
+// settings without which the BFF does not start, "-" for unset.
+func shownDefault(s config.Setting) string {
+	switch {
+	case s.Required:
+		return "required"
+	case s.Default == "":
+		return "-"
+	}
+	return s.Default
 }
 
 // runProbe is `bff probe URL`: the image has no shell and no curl, so its
