@@ -96,10 +96,10 @@ func refusal(err error) error {
 		}
 	}
 	if errors.Is(err, jwt.ErrTokenExpired) {
-		return expired
+		return errExpired
 	}
 	return invalid("rejected")
 }
 
-// expired wraps both ErrInvalidToken and ErrTokenExpired.
-var expired = fmt.Errorf("%w: %w", ErrInvalidToken, ErrTokenExpired)
+// errExpired wraps both ErrInvalidToken and ErrTokenExpired.
+var errExpired = fmt.Errorf("%w: %w", ErrInvalidToken, ErrTokenExpired)

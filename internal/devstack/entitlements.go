@@ -27,7 +27,7 @@ func NewEntitlements(store *Store, auth Auth, log *slog.Logger) *Service {
 				writeError(w, http.StatusNotFound, fmt.Sprintf("no entitlements account for user %q", user))
 				return
 			}
-			writeJSON(w, http.StatusOK, balanceJSON{UserBalance: b.UserBalance, OrgBalance: b.OrgBalance, OrgID: b.OrgID})
+			writeJSON(w, http.StatusOK, balanceJSON(b))
 		}))
 	return s
 }

@@ -35,7 +35,7 @@ func parse(t *testing.T, query string) (*ast.QueryDocument, *ast.OperationDefini
 // it.
 func validated(t *testing.T, query string) (*ast.QueryDocument, *ast.OperationDefinition) {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(schema, query)
+	doc, errs := gqlparser.LoadQueryWithRules(schema, query, nil)
 	require.Empty(t, errs)
 	require.Len(t, doc.Operations, 1)
 	return doc, doc.Operations[0]
