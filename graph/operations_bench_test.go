@@ -21,6 +21,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/loaders"
 	"github.com/essaylab/teacher-bff/internal/operations"
 	"github.com/essaylab/teacher-bff/internal/ras"
+	"github.com/essaylab/teacher-bff/internal/testenv"
 	"github.com/essaylab/teacher-bff/internal/upstream"
 )
 
@@ -119,21 +120,8 @@ func BenchmarkExecute(b *testing.B) {
 				}
 				b.StopTimer()
 				b.ReportMetric(float64((bench.CPUTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
-				reportCalls(b, stack)
+				testenv.ReportCalls(b, stack)
 			})
 		}
-	}
-}
-
-// reportCalls reports each service's calls per operation.
-func reportCalls(b *testing.B, stack *devstack.Stack) {
-	for _, s := range stack.Services() {
-		n := 0
-		for ep, c := range s.Counts() {
-			if ep != devstack.EndpointHealthz {
-				n += c
-			}
-		}
-		b.ReportMetric(float64(n)/float64(b.N), s.Name()+"-calls/op")
 	}
 }

@@ -81,7 +81,7 @@ func BenchmarkHTTP(b *testing.B) {
 				}
 				b.StopTimer()
 				b.ReportMetric(float64((bench.CPUTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
-				reportCalls(b, env.Stack)
+				testenv.ReportCalls(b, env.Stack)
 			})
 		}
 	}
@@ -141,18 +141,5 @@ func BenchmarkLiveUpdate(b *testing.B) {
 		event()
 	}
 	b.StopTimer()
-	reportCalls(b, env.Stack)
-}
-
-// reportCalls reports each service's calls per operation.
-func reportCalls(b *testing.B, stack *devstack.Stack) {
-	for _, s := range stack.Services() {
-		n := 0
-		for ep, c := range s.Counts() {
-			if ep != devstack.EndpointHealthz {
-				n += c
-			}
-		}
-		b.ReportMetric(float64(n)/float64(b.N), s.Name()+"-calls/op")
-	}
+	testenv.ReportCalls(b, env.Stack)
 }

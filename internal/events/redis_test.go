@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,36 +12,13 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/essaylab/teacher-bff/internal/testenv/testkit"
 )
 
 // These tests run against a real Redis, shared with other packages' tests:
 // every teacher id (and so channel) carries a random suffix, and nothing is
 // done to the server beyond its own connections.
-
-func redisAddr() string {
-	if a := os.Getenv("REDIS_ADDR"); a != "" {
-		return a
-	}
-	return "127.0.0.1:6379"
-}
-
-// redisClient connects to the test Redis. It fails the test when Redis is
-// unreachable under CI, and skips it otherwise.
-func redisClient(t *testing.T, name string) *redis.Client {
-	t.Helper()
-	c := redis.NewClient(&redis.Options{Addr: redisAddr(), ClientName: name})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		_ = c.Close()
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Redis at %s is unreachable and CI is set: %v", redisAddr(), err)
-		}
-		t.Skipf("Redis at %s is unreachable (%v): skipping; with CI set this fails", redisAddr(), err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
 
 // uniqueID is a teacher id no other test (or test run) uses.
 func uniqueID(t *testing.T) string {
@@ -54,7 +30,7 @@ func uniqueID(t *testing.T) string {
 func newRedisHub(t *testing.T, opts RedisOptions) (*Hub, *RedisSource, string) {
 	t.Helper()
 	name := "events-test-" + rand.Text()[:12]
-	src := NewRedisSource(redisClient(t, name), opts)
+	src := NewRedisSource(testkit.Redis(t, name), opts)
 	hub := NewHub(src, HubOptions{})
 	// Cleanups run last-in first-out: the hub, then the source, then the
 	// client registered by redisClient.
@@ -76,7 +52,7 @@ func requireHealthy(t *testing.T, src Source) {
 }
 
 func TestRedisDelivers(t *testing.T) {
-	pub := redisClient(t, "")
+	pub := testkit.Redis(t, "")
 	hub, _, _ := newRedisHub(t, RedisOptions{})
 	user := uniqueID(t)
 	s := subscribe(t, hub, user)
@@ -91,7 +67,7 @@ func TestRedisDelivers(t *testing.T) {
 }
 
 func TestRedisTwoReplicas(t *testing.T) {
-	pub := redisClient(t, "")
+	pub := testkit.Redis(t, "")
 	hubA, _, _ := newRedisHub(t, RedisOptions{})
 	hubB, _, _ := newRedisHub(t, RedisOptions{})
 	user := uniqueID(t)
@@ -106,7 +82,7 @@ func TestRedisTwoReplicas(t *testing.T) {
 }
 
 func TestRedisReleasesSubscription(t *testing.T) {
-	pub := redisClient(t, "")
+	pub := testkit.Redis(t, "")
 	hub, _, _ := newRedisHub(t, RedisOptions{})
 	user := uniqueID(t)
 	subs := []*Subscriber{subscribe(t, hub, user), subscribe(t, hub, user), subscribe(t, hub, user, "b1")}
@@ -157,7 +133,7 @@ func killPubSub(t *testing.T, admin *redis.Client, clientName string) {
 }
 
 func TestRedisResumesAfterOutage(t *testing.T) {
-	admin := redisClient(t, "")
+	admin := testkit.Redis(t, "")
 	// A backoff long enough for the outage to be observable.
 	hub, src, name := newRedisHub(t, RedisOptions{MinBackoff: 400 * time.Millisecond, MaxBackoff: time.Second})
 	user := uniqueID(t)
@@ -186,7 +162,7 @@ func TestRedisResumesAfterOutage(t *testing.T) {
 }
 
 func TestRedisCountsMalformed(t *testing.T) {
-	pub := redisClient(t, "")
+	pub := testkit.Redis(t, "")
 	hub, _, _ := newRedisHub(t, RedisOptions{})
 	user := uniqueID(t)
 	s := subscribe(t, hub, user)

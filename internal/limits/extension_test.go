@@ -1,8 +1,6 @@
 package limits_test
 
 import (
-	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
+	"github.com/essaylab/teacher-bff/internal/testenv/testkit"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -45,33 +44,9 @@ func newServer(t *testing.T, cfg limits.Config, before ...graphql.HandlerExtensi
 	return ts.URL
 }
 
-type gqlResponse struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
-
-func post(t *testing.T, url string, body map[string]any) (int, gqlResponse) {
-	t.Helper()
-	b, err := json.Marshal(body)
-	require.NoError(t, err)
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, bytes.NewReader(b))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/graphql-response+json")
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	var out gqlResponse
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
-	return res.StatusCode, out
-}
-
 // assertNoData asserts a request error: gqlgen answers those with a null
 // data, having run nothing.
-func assertNoData(t *testing.T, res gqlResponse) {
+func assertNoData(t *testing.T, res testkit.Response) {
 	t.Helper()
 	assert.Contains(t, []string{"", "null"}, string(res.Data), "nothing executed")
 }
@@ -173,7 +148,7 @@ func TestHostileOperationsAreRefused(t *testing.T) {
 			assertRefused(t, err, tt.limit)
 			assert.EqualError(t, err, "input: "+tt.message)
 
-			status, res := post(t, newServer(t, tt.cfg), map[string]any{"query": tt.query})
+			status, res := testkit.Post(t, newServer(t, tt.cfg), map[string]any{"query": tt.query})
 			assert.Equal(t, http.StatusBadRequest, status)
 			assertNoData(t, res)
 			require.Len(t, res.Errors, 1)
@@ -189,7 +164,7 @@ func TestHostileOperationsAreRefused(t *testing.T) {
 // pay for comparing the 500 ids pairwise.
 func TestRefusedBeforeValidation(t *testing.T) {
 	query := "{ viewer { " + strings.Repeat("id ", 500) + "noSuchField } }"
-	status, res := post(t, newServer(t, limits.Config{}), map[string]any{"query": query})
+	status, res := testkit.Post(t, newServer(t, limits.Config{}), map[string]any{"query": query})
 	assert.Equal(t, http.StatusBadRequest, status)
 	require.Len(t, res.Errors, 1)
 	assert.Equal(t, string(gqlerr.CodeLimitExceeded), res.Errors[0].Extensions["code"])
@@ -214,7 +189,7 @@ func TestWithDefaults(t *testing.T) {
 
 // GraphiQL's introspection query runs under the default limits.
 func TestGraphiQLIntrospectionRuns(t *testing.T) {
-	status, res := post(t, newServer(t, limits.Config{}), map[string]any{"query": graphiQL(t)})
+	status, res := testkit.Post(t, newServer(t, limits.Config{}), map[string]any{"query": graphiQL(t)})
 	assert.Equal(t, http.StatusOK, status)
 	require.Empty(t, res.Errors)
 	var data struct {
@@ -246,7 +221,7 @@ func TestSecondCheckCoversPersistedQueries(t *testing.T) {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 
-	status, res := post(t, ts.URL, map[string]any{
+	status, res := testkit.Post(t, ts.URL, map[string]any{
 		"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hash}},
 	})
 	assert.Equal(t, http.StatusBadRequest, status)
@@ -263,12 +238,12 @@ func TestGqlgenErrorsAreKept(t *testing.T) {
 		{"query": "{ viewer { id "},
 		{"query": "query A { __typename }", "operationName": "B"},
 	} {
-		status, res := post(t, url, body)
+		status, res := testkit.Post(t, url, body)
 		assert.Equal(t, http.StatusBadRequest, status)
 		require.Len(t, res.Errors, 1)
 		assert.NotEqual(t, string(gqlerr.CodeLimitExceeded), res.Errors[0].Extensions["code"])
 	}
-	status, res := post(t, url, map[string]any{"query": "{ __typename }"})
+	status, res := testkit.Post(t, url, map[string]any{"query": "{ __typename }"})
 	assert.Equal(t, http.StatusOK, status)
 	assert.JSONEq(t, `{"__typename":"Query"}`, string(res.Data))
 }

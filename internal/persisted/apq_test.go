@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/essaylab/teacher-bff/internal/persisted"
+	"github.com/essaylab/teacher-bff/internal/testenv/testkit"
 )
 
 // Apollo's APQ protocol over a real server with each cache: a hash the
@@ -23,7 +24,7 @@ func TestAPQRoundTrip(t *testing.T) {
 	}{
 		{"memory", func(*testing.T, string) graphql.Cache[string] { return persisted.NewMemoryCache(10) }},
 		{"redis", func(t *testing.T, query string) graphql.Cache[string] {
-			r := redisClient(t)
+			r := testkit.Redis(t, "")
 			forget(t, r, query)
 			return persisted.NewRedisCache(r, time.Minute, persisted.NewMemoryCache(10))
 		}},
@@ -38,25 +39,25 @@ func TestAPQRoundTrip(t *testing.T) {
 			hash := persisted.Hash(query)
 			url := newServer(t, extension.AutomaticPersistedQuery{Cache: c.cache(t, query)})
 
-			status, res := post(t, url, apq(hash, ""))
+			status, res := testkit.Post(t, url, apq(hash, ""))
 			assert.Equal(t, http.StatusOK, status)
 			require.Len(t, res.Errors, 1)
 			assert.Equal(t, "PersistedQueryNotFound", res.Errors[0].Message)
-			assert.Equal(t, "PERSISTED_QUERY_NOT_FOUND", res.code())
+			assert.Equal(t, "PERSISTED_QUERY_NOT_FOUND", res.Code())
 
 			// gqlgen's extension checks the hash before storing.
-			_, res = post(t, url, apq(hash, "{ __typename }"))
+			_, res = testkit.Post(t, url, apq(hash, "{ __typename }"))
 			require.Len(t, res.Errors, 1)
 			assert.Equal(t, "provided APQ hash does not match query", res.Errors[0].Message)
-			_, res = post(t, url, apq(hash, ""))
-			assert.Equal(t, "PERSISTED_QUERY_NOT_FOUND", res.code(), "the mismatch was not stored")
+			_, res = testkit.Post(t, url, apq(hash, ""))
+			assert.Equal(t, "PERSISTED_QUERY_NOT_FOUND", res.Code(), "the mismatch was not stored")
 
-			status, res = post(t, url, apq(hash, query))
+			status, res = testkit.Post(t, url, apq(hash, query))
 			assert.Equal(t, http.StatusOK, status)
 			assert.Empty(t, res.Errors)
 			assert.JSONEq(t, `{"__typename":"Query"}`, string(res.Data))
 
-			status, res = post(t, url, apq(hash, ""))
+			status, res = testkit.Post(t, url, apq(hash, ""))
 			assert.Equal(t, http.StatusOK, status)
 			assert.Empty(t, res.Errors)
 			assert.JSONEq(t, `{"__typename":"Query"}`, string(res.Data))
@@ -70,7 +71,7 @@ func TestAPQSharedThroughRedis(t *testing.T) {
 	query := uniqueQuery()
 	hash := persisted.Hash(query)
 	replica := func() string {
-		r := redisClient(t)
+		r := testkit.Redis(t, "")
 		forget(t, r, query)
 		return newServer(t, extension.AutomaticPersistedQuery{
 			Cache: persisted.NewRedisCache(r, time.Minute, persisted.NewMemoryCache(10)),
@@ -78,10 +79,10 @@ func TestAPQSharedThroughRedis(t *testing.T) {
 	}
 	first, second := replica(), replica()
 
-	_, res := post(t, first, apq(hash, query))
+	_, res := testkit.Post(t, first, apq(hash, query))
 	require.Empty(t, res.Errors)
 
-	status, res := post(t, second, apq(hash, ""))
+	status, res := testkit.Post(t, second, apq(hash, ""))
 	assert.Equal(t, http.StatusOK, status)
 	assert.Empty(t, res.Errors)
 	assert.JSONEq(t, `{"__typename":"Query"}`, string(res.Data))

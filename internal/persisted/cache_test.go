@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/essaylab/teacher-bff/internal/persisted"
+	"github.com/essaylab/teacher-bff/internal/testenv/testkit"
 )
 
 func TestHash(t *testing.T) {
@@ -45,7 +46,7 @@ func TestMemoryCacheIsBounded(t *testing.T) {
 // cache.
 func TestRedisCacheSharesDocuments(t *testing.T) {
 	ctx := context.Background()
-	r := redisClient(t)
+	r := testkit.Redis(t, "")
 	q := uniqueQuery()
 	forget(t, r, q)
 	h := persisted.Hash(q)
@@ -73,7 +74,7 @@ func TestRedisCacheSharesDocuments(t *testing.T) {
 // What the Redis cache refuses to store or to serve.
 func TestRedisCacheRefuses(t *testing.T) {
 	ctx := context.Background()
-	r := redisClient(t)
+	r := testkit.Redis(t, "")
 	tests := []struct {
 		name string
 		// prepare runs against Redis and the cache and returns the key to

@@ -4,22 +4,17 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"net"
-	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/redis/go-redis/v9"
-	"github.com/stretchr/testify/require"
 
 	"github.com/essaylab/teacher-bff/graph"
 	"github.com/essaylab/teacher-bff/internal/persisted"
@@ -29,31 +24,6 @@ var schema = graph.NewSchema(graph.Deps{}).Schema()
 
 // These tests share a real Redis with other packages' tests: every document
 // carries a random operation name, so its key is this test's alone.
-
-func redisAddr() string {
-	if a := os.Getenv("REDIS_ADDR"); a != "" {
-		return a
-	}
-	return "127.0.0.1:6379"
-}
-
-// redisClient connects to the test Redis. It fails the test when Redis is
-// unreachable under CI, and skips it otherwise.
-func redisClient(t *testing.T) *redis.Client {
-	t.Helper()
-	c := redis.NewClient(&redis.Options{Addr: redisAddr()})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		_ = c.Close()
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Redis at %s is unreachable and CI is set: %v", redisAddr(), err)
-		}
-		t.Skipf("Redis at %s is unreachable (%v): skipping; with CI set this fails", redisAddr(), err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
 
 // downClient is a client of a Redis that is not there; dials counts its
 // attempts to reach it.
@@ -94,43 +64,6 @@ func newServer(t *testing.T, exts ...graphql.HandlerExtension) string {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return ts.URL
-}
-
-type gqlResponse struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
-
-// code is the first error's extensions.code, "" without errors.
-func (r gqlResponse) code() string {
-	if len(r.Errors) == 0 {
-		return ""
-	}
-	c, _ := r.Errors[0].Extensions["code"].(string)
-	return c
-}
-
-func (r gqlResponse) noData() bool {
-	return len(r.Data) == 0 || string(r.Data) == "null"
-}
-
-func post(t *testing.T, url string, body map[string]any) (int, gqlResponse) {
-	t.Helper()
-	b, err := json.Marshal(body)
-	require.NoError(t, err)
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, bytes.NewReader(b))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/graphql-response+json")
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	var out gqlResponse
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
-	return res.StatusCode, out
 }
 
 // apq is a request body in Apollo's protocol; query may be "".

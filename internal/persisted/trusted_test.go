@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
+	"github.com/essaylab/teacher-bff/internal/testenv/testkit"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -252,17 +253,17 @@ func TestTrustedModeOverHTTP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, res := post(t, url, tt.body)
+			status, res := testkit.Post(t, url, tt.body)
 			if tt.allowed {
 				// Nothing runs for real without upstreams; what matters is
 				// that trusted mode let it through.
-				assert.NotEqual(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code(), "%v", res.Errors)
+				assert.NotEqual(t, string(gqlerr.CodePersistedQueryNotAllowed), res.Code(), "%v", res.Errors)
 				return
 			}
 			assert.Equal(t, http.StatusBadRequest, status)
-			assert.True(t, res.noData())
+			assert.True(t, res.NoData())
 			require.Len(t, res.Errors, 1)
-			assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
+			assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.Code())
 		})
 	}
 }
@@ -294,17 +295,17 @@ func TestTrustedModeRuns(t *testing.T) {
 		"name":            {"operationName": "Typename"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			status, res := post(t, url, body)
+			status, res := testkit.Post(t, url, body)
 			assert.Equal(t, http.StatusOK, status)
 			assert.Empty(t, res.Errors)
 			assert.JSONEq(t, `{"__typename":"Query"}`, string(res.Data))
 		})
 	}
-	_, res := post(t, url, map[string]any{"operationName": "Other"})
-	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
+	_, res := testkit.Post(t, url, map[string]any{"operationName": "Other"})
+	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.Code())
 
-	_, res = post(t, url, map[string]any{"query": "query Typename { __typename __typename }"})
-	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
+	_, res = testkit.Post(t, url, map[string]any{"query": "query Typename { __typename __typename }"})
+	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.Code())
 }
 
 // Registered before APQ, trusted mode answers registered hashes at once
@@ -315,13 +316,13 @@ func TestTrustedBeforeAPQ(t *testing.T) {
 	cache := persisted.NewMemoryCache(10)
 	url := newServer(t, trusted, extension.AutomaticPersistedQuery{Cache: cache})
 
-	_, res := post(t, url, apq(trusted.IDs()["Typename"], ""))
+	_, res := testkit.Post(t, url, apq(trusted.IDs()["Typename"], ""))
 	assert.Empty(t, res.Errors)
 	assert.JSONEq(t, `{"__typename":"Query"}`, string(res.Data))
 
 	adHoc := "{ viewer { id } }"
-	_, res = post(t, url, apq(persisted.Hash(adHoc), adHoc))
-	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code())
+	_, res = testkit.Post(t, url, apq(persisted.Hash(adHoc), adHoc))
+	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.Code())
 	_, stored := cache.Get(context.Background(), persisted.Hash(adHoc))
 	assert.False(t, stored)
 }
@@ -351,11 +352,11 @@ func TestTrustedManifestIDsAsGiven(t *testing.T) {
 	url := newServer(t, trusted, extension.AutomaticPersistedQuery{Cache: persisted.NewMemoryCache(10)})
 
 	for _, hash := range []string{id, persisted.Hash(body)} {
-		status, res := post(t, url, apq(hash, ""))
+		status, res := testkit.Post(t, url, apq(hash, ""))
 		assert.Equal(t, http.StatusOK, status)
 		assert.Empty(t, res.Errors)
 		assert.JSONEq(t, `{"__typename":"Query"}`, string(res.Data))
 	}
-	_, res := post(t, url, apq(id, "query Typename { __typename __typename }"))
-	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.code(), "a text that is not the id's document")
+	_, res := testkit.Post(t, url, apq(id, "query Typename { __typename __typename }"))
+	assert.Equal(t, string(gqlerr.CodePersistedQueryNotAllowed), res.Code(), "a text that is not the id's document")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/cms"
 	"github.com/essaylab/teacher-bff/internal/devstack"
 	"github.com/essaylab/teacher-bff/internal/resilience"
+	"github.com/essaylab/teacher-bff/internal/testenv/testkit"
 	"github.com/essaylab/teacher-bff/internal/upstream"
 	"github.com/essaylab/teacher-bff/internal/upstream/upstreamtest"
 )
@@ -24,16 +25,6 @@ func assertOpenRefusal(t *testing.T, err error, service, endpoint string) {
 	}
 	if !errors.Is(err, resilience.ErrCircuitOpen) {
 		t.Errorf("error %v does not wrap ErrCircuitOpen", err)
-	}
-}
-
-// waitFor polls cond until it holds, failing the test after a generous 2s.
-func waitFor(t *testing.T, cond func() bool, what string) {
-	t.Helper()
-	for deadline := time.Now().Add(2 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
 	}
 }
 
@@ -73,7 +64,7 @@ func TestBreakerCycle(t *testing.T) {
 			}
 			// A call that timed out has left its shared request, which
 			// reports to the breaker a moment later.
-			waitFor(t, func() bool { return layer.State() == "open" }, "the breaker to open after 5 failed calls")
+			testkit.WaitFor(t, func() bool { return layer.State() == "open" }, "the breaker to open after 5 failed calls")
 			sent := st.CMS.Count(devstack.EndpointClassInfo)
 
 			_, err = c.ClassInfo(context.Background(), ids)

@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/essaylab/teacher-bff/internal/cms"
 	"github.com/essaylab/teacher-bff/internal/devstack"
 	"github.com/essaylab/teacher-bff/internal/resilience"
 	"github.com/essaylab/teacher-bff/internal/upstream"
-	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

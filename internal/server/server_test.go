@@ -23,6 +23,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/playground"
 	"github.com/essaylab/teacher-bff/internal/ras"
 	"github.com/essaylab/teacher-bff/internal/server"
+	"github.com/essaylab/teacher-bff/internal/testenv/testkit"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -64,21 +65,12 @@ func newServer(t *testing.T, logs *logBuffer, probe func(context.Context) error)
 	return srv, a, prober
 }
 
-func post(t *testing.T, url, token, query string) (int, http.Header, map[string]any) {
+// post runs query as the teacher of token, with a known correlation id.
+func post(t *testing.T, url, token, query string) (int, testkit.Response) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"query": query})
-	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Correlation-ID", "corr-test-7")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var out map[string]any
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
-	return resp.StatusCode, resp.Header, out
+	status, _, res := testkit.PostWith(t, url+"/graphql", map[string]string{"query": query},
+		map[string]string{"X-Correlation-ID": "corr-test-7", "Authorization": "Bearer " + token})
+	return status, res
 }
 
 // A panic in a resolver costs that field only: the client gets
@@ -90,28 +82,34 @@ func TestResolverPanicRecovered(t *testing.T) {
 	tok, err := a.Issue(auth.Teacher{ID: "teacher-1"}, time.Hour)
 	require.NoError(t, err)
 
-	status, _, out := post(t, srv.URL, tok, `{ viewer { id credits { userBalance } batches { totalCount } } }`)
+	status, out := post(t, srv.URL, tok, `{ viewer { id credits { userBalance } batches { totalCount } } }`)
 	assert.Equal(t, http.StatusOK, status)
-	errs := out["errors"].([]any)
-	require.Len(t, errs, 1)
-	e := errs[0].(map[string]any)
-	ext := e["extensions"].(map[string]any)
-	assert.Equal(t, "INTERNAL_SERVER_ERROR", ext["code"])
-	assert.Equal(t, "corr-test-7", ext["correlationId"])
-	assert.Equal(t, "internal server error", e["message"])
+	require.Len(t, out.Errors, 1)
+	e := out.Errors[0]
+	assert.Equal(t, "INTERNAL_SERVER_ERROR", e.Extensions["code"])
+	assert.Equal(t, "corr-test-7", e.Extensions["correlationId"])
+	assert.Equal(t, "internal server error", e.Message)
 	raw, _ := json.Marshal(out)
 	assert.NotContains(t, string(raw), "boom")
-	viewer := out["data"].(map[string]any)["viewer"].(map[string]any)
-	assert.Nil(t, viewer["batches"])
-	assert.Equal(t, float64(7), viewer["credits"].(map[string]any)["userBalance"])
+	var data struct {
+		Viewer struct {
+			Batches *struct{} `json:"batches"`
+			Credits struct {
+				UserBalance int `json:"userBalance"`
+			} `json:"credits"`
+		} `json:"viewer"`
+	}
+	require.NoError(t, json.Unmarshal(out.Data, &data))
+	assert.Nil(t, data.Viewer.Batches)
+	assert.Equal(t, 7, data.Viewer.Credits.UserBalance)
 
 	assert.Contains(t, logs.String(), "boom: internal detail")
 	assert.Contains(t, logs.String(), `"correlation_id":"corr-test-7"`)
 
 	// Still serving.
-	status, _, out = post(t, srv.URL, tok, `{ viewer { id } }`)
+	status, out = post(t, srv.URL, tok, `{ viewer { id } }`)
 	assert.Equal(t, http.StatusOK, status)
-	assert.Nil(t, out["errors"])
+	assert.Empty(t, out.Errors)
 }
 
 // Logs never carry the bearer token.

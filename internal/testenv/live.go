@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,29 +16,18 @@ import (
 	"github.com/essaylab/teacher-bff/internal/app"
 	"github.com/essaylab/teacher-bff/internal/config"
 	"github.com/essaylab/teacher-bff/internal/events"
+	"github.com/essaylab/teacher-bff/internal/testenv/testkit"
 )
 
-// RedisURL is the Redis server of the development and CI machines.
-const RedisURL = "redis://127.0.0.1:6379/0"
+// RedisURL is the Redis server of the development and CI machines, as the
+// BFF's configuration names it (testkit.RedisAddr, database 0).
+var RedisURL = "redis://" + testkit.RedisAddr() + "/0"
 
 // RequireRedis returns a client of the real Redis server. Where it is not
 // running the test fails in CI (CI is set) and is skipped elsewhere.
 func RequireRedis(t testing.TB) *redis.Client {
 	t.Helper()
-	opts, err := redis.ParseURL(RedisURL)
-	require.NoError(t, err)
-	c := redis.NewClient(opts)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		_ = c.Close()
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Redis at %s is required in CI: %v", RedisURL, err)
-		}
-		t.Skipf("Redis at %s is not running (start it to run this test): %v", RedisURL, err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
+	return testkit.Redis(t, "")
 }
 
 // WithRedis makes the BFF take its events from the real Redis server. Its

@@ -182,3 +182,17 @@ func (e *Env) Send(t testing.TB, hr *http.Request, into any) *Response {
 	}
 	return out
 }
+
+// ReportCalls reports each upstream's calls per benchmark operation (health
+// checks left out), as "<service>-calls/op".
+func ReportCalls(b *testing.B, stack *devstack.Stack) {
+	for _, s := range stack.Services() {
+		n := 0
+		for ep, c := range s.Counts() {
+			if ep != devstack.EndpointHealthz {
+				n += c
+			}
+		}
+		b.ReportMetric(float64(n)/float64(b.N), s.Name()+"-calls/op")
+	}
+}
