@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -46,4 +47,39 @@ func TestContractCopiesMatchOriginals(t *testing.T) {
 		require.NoError(t, err, "testdata lacks a copy of %s", filepath.Base(f))
 		assert.Equal(t, string(want), string(got), "testdata copy of %s has drifted", filepath.Base(f))
 	}
+}
+
+// Every type, field, argument and enum value of the schema says what it is:
+// the schema is the frontend's documentation (GraphiQL, generated types).
+func TestSchemaIsDescribed(t *testing.T) {
+	schema := graph.NewSchema(graph.Deps{}).Schema()
+	var missing []string
+	for name, def := range schema.Types {
+		if def.BuiltIn || strings.HasPrefix(name, "__") {
+			continue
+		}
+		if strings.TrimSpace(def.Description) == "" {
+			missing = append(missing, name)
+		}
+		for _, f := range def.Fields {
+			if strings.HasPrefix(f.Name, "__") {
+				continue
+			}
+			if strings.TrimSpace(f.Description) == "" {
+				missing = append(missing, name+"."+f.Name)
+			}
+			for _, a := range f.Arguments {
+				if strings.TrimSpace(a.Description) == "" {
+					missing = append(missing, name+"."+f.Name+"("+a.Name+")")
+				}
+			}
+		}
+		for _, v := range def.EnumValues {
+			if strings.TrimSpace(v.Description) == "" {
+				missing = append(missing, name+"."+v.Name)
+			}
+		}
+	}
+	sort.Strings(missing)
+	assert.Empty(t, missing, "undescribed schema elements")
 }
