@@ -1,64 +1,23 @@
 package app_test
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/essaylab/teacher-bff/internal/app"
-	"github.com/essaylab/teacher-bff/internal/config"
 	"github.com/essaylab/teacher-bff/internal/devstack"
 	"github.com/essaylab/teacher-bff/internal/testenv"
 )
-
-// logBuffer collects the BFF's JSON log lines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// lines returns the log lines decoded.
-func (b *logBuffer) lines(t *testing.T) []map[string]any {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	sc := bufio.NewScanner(bytes.NewReader(b.buf.Bytes()))
-	for sc.Scan() {
-		var m map[string]any
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &m), sc.Text())
-		out = append(out, m)
-	}
-	return out
-}
-
-// withLog sends the BFF's logs, from debug up, to b.
-func withLog(b *logBuffer) testenv.Option {
-	return func(_ *config.Config, o *app.Options) {
-		o.Logger = slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-}
 
 // In production an introspection query is a client error of its own: 400
 // INTROSPECTION_DISABLED, counted under that code, never logged at ERROR
 // nor counted as an internal error. __typename is still answered.
 func TestProductionIntrospectionIsAClientError(t *testing.T) {
-	var logs logBuffer
-	env := testenv.StartWith(t, map[string]string{"BFF_ENV": "production"}, withLog(&logs))
+	var logs testenv.Logs
+	env := testenv.StartWith(t, map[string]string{"BFF_ENV": "production"}, testenv.WithLogs(&logs))
 	token := env.Token(t, devstack.TeacherWithOrg)
 	for _, q := range []string{
 		`{ __schema { types { name } } }`,
@@ -76,7 +35,7 @@ func TestProductionIntrospectionIsAClientError(t *testing.T) {
 	m := scrape(t, env)
 	assert.Contains(t, m, `bff_graphql_errors_total{code="INTROSPECTION_DISABLED"} 3`)
 	assert.NotContains(t, m, `code="INTERNAL_SERVER_ERROR"`)
-	for _, l := range logs.lines(t) {
+	for _, l := range logs.Lines(t) {
 		assert.NotEqual(t, "ERROR", l["level"], "logged at error: %v", l)
 	}
 }
@@ -128,8 +87,8 @@ func TestRefusalsAreCounted(t *testing.T) {
 // Probes log at debug; every request line carries its duration in
 // milliseconds, as a number, under duration_ms.
 func TestRequestLogLines(t *testing.T) {
-	var logs logBuffer
-	env := testenv.Start(t, withLog(&logs))
+	var logs testenv.Logs
+	env := testenv.Start(t, testenv.WithLogs(&logs))
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := env.Server.Client().Get(env.Server.URL + path)
 		require.NoError(t, err)
@@ -138,7 +97,7 @@ func TestRequestLogLines(t *testing.T) {
 	env.Do(t, testenv.Request{Query: `{ viewer { id } }`, Token: env.Token(t, devstack.TeacherWithOrg)}, nil)
 
 	levels := map[string]string{}
-	for _, l := range logs.lines(t) {
+	for _, l := range logs.Lines(t) {
 		if l["msg"] != "request" {
 			continue
 		}

@@ -292,20 +292,16 @@ func (r *reader) duration(name string) time.Duration {
 }
 
 // positive reads a whole number of 1 or more.
-func (r *reader) positive(name string) int {
-	v := r.str(name)
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a whole number of 1 or more", name, v))
-	}
-	return n
-}
+func (r *reader) positive(name string) int { return r.atLeast(name, 1) }
 
-func (r *reader) integer(name string) int {
+// integer reads a whole number of 0 or more.
+func (r *reader) integer(name string) int { return r.atLeast(name, 0) }
+
+func (r *reader) atLeast(name string, least int) int {
 	v := r.str(name)
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a whole number of 0 or more", name, v))
+	if err != nil || n < least {
+		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a whole number of %d or more", name, v, least))
 	}
 	return n
 }
