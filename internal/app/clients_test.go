@@ -28,7 +28,6 @@ import (
 var clientKnownFailures = map[string]string{
 	"Apollo Client @defer: deferred field absent until delivered":       "the initial payload carries the deferred field as null; the DeferStream RFC omits it",
 	"urql @defer: deferred field absent until delivered":                "the initial payload carries the deferred field as null; the DeferStream RFC omits it",
-	"urql @defer: gets multipart/mixed":                                 "urql's default Accept lists JSON, then text/event-stream, then multipart/mixed: a @defer query is served as an event stream",
 	"urql @defer: no uncaught error for a second after the last result": "over the event stream, urql's toPromise() tears down on the last `next` and its fetch rejects with an uncaught AbortError",
 }
 

@@ -132,6 +132,12 @@ func TestDeferNegotiation(t *testing.T) {
 	assert.Contains(t, string(body), `"code":"NOT_ACCEPTABLE"`)
 	assert.NotContains(t, string(body), `"data"`)
 
+	// urql's default Accept lists JSON first: multipart/mixed, not the
+	// event stream it lists before it.
+	resp, body = postDeferred(t, env, query, "application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed")
+	assert.Contains(t, resp.Header.Get("Content-Type"), "multipart/mixed")
+	assert.Len(t, readParts(t, resp, body), 2)
+
 	resp, body = postDeferred(t, env, query, "text/event-stream")
 	assert.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
 	assert.Contains(t, string(body), `"hasNext":true`)

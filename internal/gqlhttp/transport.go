@@ -35,8 +35,9 @@
 //     (internal/sse), or one multipart/mixed part. A subscription is served
 //     as an event stream when the client accepts one (406 otherwise), and
 //     an operation with an active @defer incrementally, over multipart/mixed
-//     or an event stream, whichever the client prefers (406 when it accepts
-//     neither): never as one JSON result with the deferred parts missing.
+//     (over an event stream when the client asked for it first, or accepts
+//     no multipart; 406 when it accepts neither): never as one JSON result
+//     with the deferred parts missing.
 //   - The request is read by gqlwire.ReadRequest: POST with Content-Type
 //     application/json (UTF-8) or 415, a body of at most
 //     Options.MaxBodyBytes or 413, one JSON object {query, operationName,
@@ -153,7 +154,17 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		}
 		media = gqlwire.MediaEventStream
 	case deferred(rc):
-		if media, ok = gqlwire.Negotiate(r, gqlwire.MediaMultipartMixed, gqlwire.MediaEventStream); !ok {
+		// multipart/mixed unless the client asked for the event stream
+		// first (as for queries): urql lists text/event-stream before
+		// multipart/mixed, and its fetch aborts noisily at the end of a
+		// stream.
+		switch {
+		case media == gqlwire.MediaEventStream:
+		case gqlwire.Accepts(r, gqlwire.MediaMultipartMixed):
+			media = gqlwire.MediaMultipartMixed
+		case gqlwire.Accepts(r, gqlwire.MediaEventStream):
+			media = gqlwire.MediaEventStream
+		default:
 			gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeNotAcceptable,
 				"@defer is delivered incrementally, as multipart/mixed or text/event-stream, which the Accept header does not allow"))
 			return
