@@ -51,8 +51,7 @@ func serveMultipart(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 	w.WriteHeader(http.StatusOK)
 	flush := http.NewResponseController(w)
 
-	part := func(v any) bool {
-		body, err := json.Marshal(v)
+	part := func(body []byte, err error) bool {
 		if err != nil {
 			e := gqlerr.New(r.Context(), gqlerr.CodeInternal, "the result could not be encoded")
 			body, _ = json.Marshal(gqlwire.Response{Errors: gqlerror.List{e}})
@@ -66,7 +65,7 @@ func serveMultipart(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 	if first.HasNext == nil {
 		first.HasNext = &more // false: a client reading parts knows it is the last
 	}
-	if !part(gqlwire.Response(*first)) {
+	if !part(gqlwire.Encode(first)) {
 		return
 	}
 	for more {
@@ -75,9 +74,9 @@ func serveMultipart(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 			break
 		}
 		more = resp.HasNext != nil && *resp.HasNext
-		if !part(subsequent{Incremental: []incremental{{
+		if !part(json.Marshal(subsequent{Incremental: []incremental{{
 			Data: resp.Data, Errors: resp.Errors, Path: resp.Path, Label: resp.Label, Extensions: resp.Extensions,
-		}}, HasNext: more}) {
+		}}, HasNext: more})) {
 			return
 		}
 	}
