@@ -216,7 +216,7 @@ func (r *teacherResolver) batches(ctx context.Context, obj *model.Teacher, a pag
 		return nil, err
 	}
 	total, listed = page.Total, true
-	conn, err := connectionFromPage(obj.ID, req, page)
+	conn, err := connectionFromPage(obj.ID, req, page, selectionOf(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -227,9 +227,10 @@ func (r *teacherResolver) batches(ctx context.Context, obj *model.Teacher, a pag
 	return conn, nil
 }
 
-// connectionFromPage builds the page. A batch of another teacher in the
-// answer is an upstream fault: the page fails rather than show it.
-func connectionFromPage(userID string, req pageRequest, page ras.Page) (*model.BatchConnection, error) {
+// connectionFromPage builds the page, with the edges and cursors sel reads.
+// A batch of another teacher in the answer is an upstream fault: the page
+// fails rather than show it.
+func connectionFromPage(userID string, req pageRequest, page ras.Page, sel connSelection) (*model.BatchConnection, error) {
 	rows, pos, err := req.cut(page)
 	if err != nil {
 		return nil, err
@@ -240,23 +241,36 @@ func connectionFromPage(userID string, req pageRequest, page ras.Page) (*model.B
 		Offset:      pos,
 		HasNextPage: pos+len(rows) < page.Total,
 		Nodes:       make([]*model.Batch, len(rows)),
-		Edges:       make([]*model.BatchEdge, len(rows)),
 		PageInfo:    &model.PageInfo{HasPreviousPage: pos > 0},
 	}
 	conn.PageInfo.HasNextPage = conn.HasNextPage
+	if sel.edges {
+		conn.Edges = make([]*model.BatchEdge, len(rows))
+	}
+	cursorAt := func(i int) string {
+		return cursor{ID: rows[i].ID, At: rows[i].CreatedAt, Pos: pos + i, Filter: req.filter}.encode()
+	}
 	for i := range rows {
-		b := &rows[i]
-		n, err := ownBatch(userID, b)
+		n, err := ownBatch(userID, &rows[i])
 		if err != nil {
 			return nil, err
 		}
-		c := cursor{ID: b.ID, At: b.CreatedAt, Pos: pos + i, Filter: req.filter}.encode()
 		conn.Nodes[i] = n
-		conn.Edges[i] = &model.BatchEdge{Cursor: c, Node: n}
+		if sel.edges {
+			conn.Edges[i] = &model.BatchEdge{Node: n}
+			if sel.edgeCursors {
+				conn.Edges[i].Cursor = cursorAt(i)
+			}
+		}
 	}
-	if len(rows) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(rows)-1].Cursor
+	if len(rows) > 0 && sel.pageCursors {
+		last := len(rows) - 1
+		if sel.edgeCursors {
+			conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[last].Cursor
+		} else {
+			start, end := cursorAt(0), cursorAt(last)
+			conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &start, &end
+		}
 	}
 	return conn, nil
 }

@@ -1,10 +1,13 @@
 package graph
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
 
 	"github.com/essaylab/teacher-bff/internal/ras"
@@ -56,6 +59,48 @@ type cursor struct {
 	At     time.Time `json:"at"`  // its created_at
 	Pos    int       `json:"pos"` // its 0-based position in the list when made
 	Filter string    `json:"f"`   // the list's status filter, a client status; "" for all
+}
+
+// connSelection is what a Teacher.batches selection reads besides the
+// nodes: the edges and the cursors, which cost an allocation and a JSON
+// encoding a row that the dashboard's queries (nodes only) do not pay.
+type connSelection struct {
+	edges       bool // edges
+	edgeCursors bool // edges { cursor }
+	pageCursors bool // pageInfo { startCursor } or pageInfo { endCursor }
+}
+
+// selectionOf reads the connection's selection in the field ctx resolves,
+// as the executor will: through fragments and aliases, with @skip and
+// @include applied (graphql.CollectFields, whose answers the operation
+// caches). Without a field context, everything.
+func selectionOf(ctx context.Context) connSelection {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || !graphql.HasOperationContext(ctx) {
+		return connSelection{edges: true, edgeCursors: true, pageCursors: true}
+	}
+	op := graphql.GetOperationContext(ctx)
+	var sel connSelection
+	for _, f := range graphql.CollectFields(op, fc.Field.Selections, []string{"BatchConnection"}) {
+		switch f.Name {
+		case "edges":
+			sel.edges = true
+			sel.edgeCursors = sel.edgeCursors || selects(op, f, "BatchEdge", "cursor")
+		case "pageInfo":
+			sel.pageCursors = sel.pageCursors || selects(op, f, "PageInfo", "startCursor", "endCursor")
+		}
+	}
+	return sel
+}
+
+// selects reports whether f's selection (of type typ) reads any of fields.
+func selects(op *graphql.OperationContext, f graphql.CollectedField, typ string, fields ...string) bool {
+	for _, sub := range graphql.CollectFields(op, f.Selections, []string{typ}) {
+		if slices.Contains(fields, sub.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c cursor) encode() string {

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -255,4 +256,95 @@ func TestCursorArgumentsRefused(t *testing.T) {
 			assert.Zero(t, env.Stack.RAS.Count("list-batches"))
 		})
 	}
+}
+
+// Cursors are made only for the selections that read them (edges' cursor,
+// pageInfo's start and end), and are the same whichever way the document
+// asks for them: aliases, fragments, @include, a field selected twice.
+func TestCursorsWhateverTheSelection(t *testing.T) {
+	env := testenv.Start(t)
+	ref, resp := batchPage(t, env, map[string]any{"first": 5})
+	require.Empty(t, resp.Errors)
+	require.Len(t, ref.Viewer.Batches.Edges, 5)
+	var all []string
+	for _, e := range ref.Viewer.Batches.Edges {
+		all = append(all, e.Cursor)
+	}
+	start, end := all[0], all[4]
+	for _, tc := range []struct {
+		name      string
+		selection string   // of batches(first: 5)
+		paths     []string // dotted, under batches: the strings read there, in order
+		want      []string
+	}{
+		{"page info only", `pageInfo { startCursor endCursor }`,
+			[]string{"pageInfo.startCursor", "pageInfo.endCursor"}, []string{start, end}},
+		{"end cursor only", `pageInfo { hasNextPage endCursor }`, []string{"pageInfo.endCursor"}, []string{end}},
+		{"edges without cursors", `edges { node { id } } pageInfo { endCursor }`,
+			[]string{"edges.node.id", "pageInfo.endCursor"}, append(ref.ids(), end)},
+		{"aliases in a fragment", `...C`, []string{"e.c", "p.s"}, append(append([]string{}, all...), start)},
+		{"inline fragments", `edges { ... on BatchEdge { cursor } } pageInfo { ... on PageInfo { endCursor } }`,
+			[]string{"edges.cursor", "pageInfo.endCursor"}, append(append([]string{}, all...), end)},
+		{"included", `edges @include(if: $yes) { cursor } pageInfo @skip(if: $yes) { endCursor }`,
+			[]string{"edges.cursor"}, all},
+		{"edges twice, the cursor under another alias", `edges { node { id } } more: edges { cursor }`,
+			[]string{"edges.node.id", "more.cursor"}, append(ref.ids(), all...)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vars, query := map[string]any{}, `{ viewer { batches(first: 5) { `+tc.selection+` } } }`
+			if strings.Contains(tc.selection, "$yes") {
+				vars["yes"], query = true, "query($yes: Boolean!) "+query
+			}
+			if strings.Contains(tc.selection, "...C") {
+				query += ` fragment C on BatchConnection { e: edges { c: cursor } p: pageInfo { s: startCursor } }`
+			}
+			var got struct {
+				Viewer struct {
+					Batches map[string]any `json:"batches"`
+				} `json:"viewer"`
+			}
+			resp := env.Do(t, testenv.Request{Query: query, Variables: vars,
+				Token: env.Token(t, devstack.TeacherWithOrg)}, &got)
+			require.Empty(t, resp.Errors)
+			var read []string
+			for _, p := range tc.paths {
+				read = append(read, stringsAt(got.Viewer.Batches, strings.Split(p, ".")...)...)
+			}
+			assert.Equal(t, tc.want, read)
+		})
+	}
+
+	// One field selected twice is one page, whose selections merge.
+	var twice cursorPage
+	resp = env.Do(t, testenv.Request{
+		Query: `{ viewer { batches(first: 5) { edges { node { id } } } batches(first: 5) { edges { cursor } } } }`,
+		Token: env.Token(t, devstack.TeacherWithOrg),
+	}, &twice)
+	require.Empty(t, resp.Errors)
+	assert.Equal(t, ref.ids(), twice.ids())
+	for i, e := range twice.Viewer.Batches.Edges {
+		assert.Equal(t, all[i], e.Cursor)
+	}
+}
+
+// stringsAt returns the strings at path under v, through lists.
+func stringsAt(v any, path ...string) []string {
+	switch v := v.(type) {
+	case []any:
+		var out []string
+		for _, e := range v {
+			out = append(out, stringsAt(e, path...)...)
+		}
+		return out
+	case map[string]any:
+		if len(path) == 0 {
+			return nil
+		}
+		return stringsAt(v[path[0]], path[1:]...)
+	case string:
+		if len(path) == 0 {
+			return []string{v}
+		}
+	}
+	return nil
 }
