@@ -23,6 +23,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/entitlements"
 	"github.com/essaylab/teacher-bff/internal/events"
 	"github.com/essaylab/teacher-bff/internal/health"
+	"github.com/essaylab/teacher-bff/internal/incremental"
 	"github.com/essaylab/teacher-bff/internal/limits"
 	"github.com/essaylab/teacher-bff/internal/loaders"
 	"github.com/essaylab/teacher-bff/internal/metrics"
@@ -153,6 +154,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 			return nil, fmt.Errorf("app: trusted documents: %w", err)
 		}
 	}
+	pruner, err := incremental.New(schema.Schema(), graph.HeldBack)
+	if err != nil {
+		return nil, fmt.Errorf("app: @defer payloads: %w", err)
+	}
 	devMode := o.Demo || cfg.Introspection
 	if devMode {
 		var err error
@@ -165,6 +170,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Loaders:           loaders.NewFactory(classes, rasClient, entClient, lc),
 		LiveLoaders:       loaders.NewFactory(newLiveCMS(classes, cfg.UpstreamTimeout), rasClient, entClient, lc),
 		Plan:              graph.PlanOperation,
+		Incremental:       pruner,
 		Auth:              authn,
 		Health:            a.Health,
 		Logger:            o.Logger,

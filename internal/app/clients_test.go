@@ -26,8 +26,6 @@ import (
 // serves today, with the reason; TestRealClients logs them instead of
 // failing, and says when one passes.
 var clientKnownFailures = map[string]string{
-	"Apollo Client @defer: deferred field absent until delivered":       "the initial payload carries the deferred field as null; the DeferStream RFC omits it",
-	"urql @defer: deferred field absent until delivered":                "the initial payload carries the deferred field as null; the DeferStream RFC omits it",
 	"urql @defer: no uncaught error for a second after the last result": "over the event stream, urql's toPromise() tears down on the last `next` and its fetch rejects with an uncaught AbortError",
 }
 

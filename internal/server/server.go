@@ -25,6 +25,7 @@ import (
 	"github.com/essaylab/teacher-bff/internal/gqlhttp"
 	"github.com/essaylab/teacher-bff/internal/gqlwire"
 	"github.com/essaylab/teacher-bff/internal/health"
+	"github.com/essaylab/teacher-bff/internal/incremental"
 	"github.com/essaylab/teacher-bff/internal/limits"
 	"github.com/essaylab/teacher-bff/internal/loaders"
 	"github.com/essaylab/teacher-bff/internal/metrics"
@@ -91,6 +92,11 @@ type Options struct {
 	// HTTP request and every operation on a WebSocket; nil turns the limit
 	// off.
 	RateLimiter ratelimit.Limiter
+	// Incremental drops from the payloads of an operation with @defer the
+	// null placeholders gqlgen's executor leaves where it deferred a field,
+	// on every transport (DeferStream RFC: a deferred field is absent until
+	// delivered); nil sends gqlgen's payloads as they are.
+	Incremental *incremental.Pruner
 }
 
 // New returns the BFF's HTTP handler.
@@ -197,6 +203,10 @@ func newGraphQL(o Options) *handler.Server {
 		}
 		return resp
 	})
+	// Inside the one above: its operation metrics time the pruning too.
+	if o.Incremental != nil {
+		srv.AroundResponses(o.Incremental.Middleware(o.Logger))
+	}
 	return srv
 }
 
