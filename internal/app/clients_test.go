@@ -26,7 +26,14 @@ import (
 // serves today, with the reason; TestRealClients logs them instead of
 // failing, and says when one passes.
 var clientKnownFailures = map[string]string{
-	"urql @defer: no uncaught error for a second after the last result": "over the event stream, urql's toPromise() tears down on the last `next` and its fetch rejects with an uncaught AbortError",
+	// The suite's "urql @defer" checks the same answer read as it comes
+	// (the deferred fragment later than the initial payload), and passes.
+	"urql @defer (one read): no uncaught error for a second after the last result": "" +
+		"a client bug no server framing avoids: when the status line and the whole chunked body reach Node's fetch " +
+		"(undici 6.24.1 in Node 20) in one read, it parses the end of the body before it listens for aborts " +
+		"(httpNetworkFetch adds onAborted to \"terminated\" only after awaiting the headers, so onComplete cannot remove it); " +
+		"urql 6.0.3 aborts its fetch when its last result is taken (makeFetchSource's onEnd), which errors the finished body, " +
+		"and wonka's fromAsyncIterable calls the iterator's return() without catching the AbortError it now rejects with",
 }
 
 // The contract operations (every query of testdata/operations, and
@@ -103,7 +110,10 @@ func TestRealClients(t *testing.T) {
 	plain := env.Do(t, testenv.Request{Query: strings.Replace(deferred, `@defer(label: "credits") `, "", 1), Token: token}, nil)
 	require.Empty(t, plain.Errors)
 	require.Contains(t, string(plain.Data), `"userBalance":`)
-	cfg.Defer = &clientsuite.Deferred{Document: deferred, Data: plain.Data, Deferred: "credits"}
+	resp, answer := postDeferred(t, env, deferred, acceptURQL)
+	require.Contains(t, resp.Header.Get("Content-Type"), "multipart/mixed")
+	cfg.Defer = &clientsuite.Deferred{Document: deferred, Data: plain.Data, Deferred: "credits",
+		Answer: clientsuite.Answer{ContentType: resp.Header.Get("Content-Type"), Body: string(answer)}}
 
 	// Trusted documents as the frontend's build makes them: Apollo's
 	// generator for Apollo Client (and it must agree with ours), our
@@ -150,6 +160,9 @@ func TestRealClients(t *testing.T) {
 			}
 		}
 	}()
+	// The deferred fragment (credits) comes after the initial payload, as
+	// a slow field does: a client reads the answer as it comes.
+	env.Stack.Entitlements.SetLatency(20*time.Millisecond, 0)
 	results := clientsuite.Run(t, suite, cfg)
 	cancel()
 	<-announced
@@ -179,9 +192,10 @@ func TestRealClients(t *testing.T) {
 		"urql persisted queries":          {"sends hashes only"},
 		"Apollo Client @defer":            {"deferred query", "gets multipart/mixed", "deferred field absent until delivered"},
 		"urql @defer":                     {"deferred query", "gets multipart/mixed", "deferred field absent until delivered"},
+		"urql @defer (one read)":          {"deferred query"},
 	} {
 		checks := append(append([]string{}, queries...), extra...)
-		if strings.HasSuffix(client, "@defer") {
+		if strings.Contains(client, "@defer") {
 			checks = extra
 		}
 		for _, c := range append(checks, "no uncaught error for a second after the last result") {

@@ -51,10 +51,20 @@ type Operation struct {
 
 // Deferred is a query with a deferred fragment under viewer: the data
 // every client must end with, and the field the fragment delivers later.
+// Answer is the BFF's multipart/mixed answer to it, which the suite also
+// serves from a loopback server in one write (a client reading it at once,
+// as when the fragment is ready as soon as the initial payload).
 type Deferred struct {
 	Document string          `json:"document"`
 	Data     json.RawMessage `json:"data"`
 	Deferred string          `json:"deferred"`
+	Answer   Answer          `json:"answer"`
+}
+
+// Answer is an HTTP response body with its Content-Type.
+type Answer struct {
+	ContentType string `json:"contentType"`
+	Body        string `json:"body"`
 }
 
 // Subscription is the subscription and the fields its first event must

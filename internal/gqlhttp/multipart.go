@@ -25,7 +25,8 @@ const boundary = "graphql"
 const multipartType = `multipart/mixed; boundary="` + boundary + `"; deferSpec=20220824`
 
 // serveMultipart runs the operation of rc and sends its results as the parts
-// of a multipart/mixed answer, each flushed as it comes:
+// of a multipart/mixed answer, each flushed as it comes, the close delimiter
+// with the end of the body:
 //
 //	\r\n--graphql\r\nContent-Type: application/json; charset=utf-8\r\n\r\n
 //	{"data":{…},"hasNext":true}
@@ -80,8 +81,14 @@ func serveMultipart(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 			return
 		}
 	}
+	// The close delimiter is not flushed: net/http sends it when the
+	// handler returns, in one write with the end of the chunked body (or
+	// in HTTP/2's last DATA frame, with END_STREAM). A client learns that
+	// the last part is whole only from the delimiter after it; urql then
+	// stops reading and aborts its fetch, and an abort that comes before
+	// the end of the body fails the body's stream with an AbortError
+	// nobody catches. Arriving together, the body has ended first.
 	_, _ = fmt.Fprintf(w, "\r\n--%s--\r\n", boundary)
-	_ = flush.Flush()
 }
 
 // subsequent is a later payload of incremental delivery.

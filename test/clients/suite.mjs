@@ -10,7 +10,8 @@
 //     "token": "<bearer token>",
 //     "operations": { "<name>": { "document": "…", "variables": {…}, "data": {…} } },
 //     "subscription": { "document": "…", "variables": {…}, "event": {…} },
-//     "defer": { "document": "…", "data": {…}, "deferred": "<field under viewer>" },
+//     "defer": { "document": "…", "data": {…}, "deferred": "<field under viewer>",
+//                "answer": { "contentType": "multipart/mixed; …", "body": "<the BFF's answer>" } },
 //     "persisted": { "apollo": { "http": "…", "manifest": "<path>" },
 //                    "urql": { "http": "…" } } }
 //
@@ -22,6 +23,7 @@
 // results are printed as one JSON array on stdout: [{client, check, ok,
 // error}]; the exit status is 1 when any check failed.
 import fs from 'node:fs';
+import net from 'node:net';
 import { isDeepStrictEqual, inspect } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -284,6 +286,38 @@ if (cfg.defer) {
     const final = await within(10000, urql.query(cfg.defer.document, {}, { requestPolicy: 'network-only' }).toPromise(), 'query');
     expectData('urql @defer', 'deferred query', final, cfg.defer.data);
     expectMultipart('urql @defer', calls);
+  });
+
+  // The BFF's own answer, from a loopback server that sends the status
+  // line, the headers and the whole chunked body in one write: what a
+  // client reads at once when the deferred fragment is ready as soon as the
+  // initial payload. Node's fetch then ends the body before it listens for
+  // aborts, and urql's abort after its last result fails the finished body
+  // (clientKnownFailures in internal/app/clients_test.go says how).
+  await run('urql @defer (one read)', async () => {
+    const { contentType, body } = cfg.defer.answer;
+    const head = `HTTP/1.1 200 OK\r\nContent-Type: ${contentType}\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    const whole = `${head}${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+    const server = net.createServer((sock) => {
+      let request = '';
+      sock.on('data', (b) => {
+        request += b;
+        if (request.includes('\r\n\r\n')) {
+          request = '';
+          sock.write(whole);
+        }
+      });
+      sock.on('error', () => {});
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const urql = new Client({ url: `http://127.0.0.1:${server.address().port}/graphql`, exchanges: [cacheExchange, fetchExchange] });
+      const final = await within(10000, urql.query(cfg.defer.document, {}, { requestPolicy: 'network-only' }).toPromise(), 'query');
+      expectData('urql @defer (one read)', 'deferred query', final, cfg.defer.data);
+    } finally {
+      server.close();
+      server.unref();
+    }
   });
 }
 
