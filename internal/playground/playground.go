@@ -160,8 +160,9 @@ func (h *Handler) Offline() bool { return h.offline }
 // ServeHTTP serves the routes in the package comment; others are 404.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
-// ContentSecurityPolicy is the page's policy for a nonce (base64url, a
-// base64-value of CSP Level 3). Why each source is there:
+// ContentSecurityPolicy is the offline page's policy for a nonce (base64url,
+// a base64-value of CSP Level 3), one per response, in script-src and
+// style-src alike. Why each source is there:
 //
 //   - default-src 'self': scripts, workers, fetch and WebSocket
 //     (graphql-transport-ws on the same host and port), fonts: all from
@@ -170,21 +171,36 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 //     tag that carries the nonce; no inline script, no eval. Monaco's web
 //     workers load from 'self' through it (worker-src falls back to
 //     script-src).
-//   - style-src 'self' 'unsafe-inline': Monaco (monaco-editor 0.52, which
-//     GraphiQL 5 pins) writes style attributes into the HTML it renders and
-//     adds <style> elements at run time, without a nonce. Tried in Chromium
-//     with style-src 'self' 'nonce-…', 111 inline styles were blocked and the
-//     editors lost their layout; with style-src-attr 'unsafe-inline' beside
-//     it, one unnonced <style> element still was. A nonce in the directive
-//     would make browsers ignore 'unsafe-inline', so styles get no nonce.
-//     Styles cannot run code; scripts stay strict.
+//   - style-src 'self' 'nonce-…': the stylesheet, and <style> elements only
+//     with the nonce. Monaco (monaco-editor 0.52, which GraphiQL 5 pins: the
+//     rules of its icons, theme and decorations) and the dialogs' scroll lock
+//     (react-remove-scroll) add <style> elements at run time and have no
+//     nonce option; the bundle's first module (web/playground/src/nonce.js)
+//     gives every <style> element the page creates the nonce, read from the
+//     script tag's nonce property, before it can be inserted. Without it,
+//     Chromium blocked three <style> elements in TestPlaygroundInChromium:
+//     Monaco's on each of the two page loads and the settings dialog's.
+//   - style-src-attr 'unsafe-inline': style attributes only (a nonce cannot
+//     be put on an attribute). Monaco renders its editors' lines as HTML
+//     strings whose style attributes place them (vs/editor/browser/view:
+//     the view lines, line numbers, indent guides, current-line highlight,
+//     folding glyphs) and has no option to do otherwise. Measured in
+//     Chromium with the nonce and without this directive: opening the page
+//     and switching one tab blocked 221 style attributes (111 top, 96 left,
+//     13 width and the page's own height, since moved into the stylesheet),
+//     and lines and line numbers piled up at the top of the editors.
+//     Styles cannot run code; <style> elements stay nonce-only. Browsers
+//     without style-src-attr (CSP Level 3; Chrome 75, Firefox 108 and
+//     Safari 15.4 have it) apply style-src to attributes: there the editors
+//     lose their layout, nothing else.
 //   - img-src and font-src 'self' data:: GraphiQL's stylesheet inlines its
 //     icons and fonts as data: URLs.
 //   - object-src, base-uri, form-action 'none' and frame-ancestors 'none':
 //     nothing to embed, no base or form to hijack, no framing.
 func ContentSecurityPolicy(nonce string) string {
 	return "default-src 'self'; script-src 'self' 'nonce-" + nonce + "'; " +
-		"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+		"style-src 'self' 'nonce-" + nonce + "'; style-src-attr 'unsafe-inline'; " +
+		"img-src 'self' data:; font-src 'self' data:; " +
 		"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
@@ -198,7 +214,7 @@ var pageTemplate = template.Must(template.New("playground").Parse(`<!DOCTYPE htm
 <script type="module" src="{{.Prefix}}playground.js" nonce="{{.Nonce}}"></script>
 </head>
 <body>
-<div id="graphiql" style="height: 100vh">Loading the playground…</div>
+<div id="graphiql">Loading the playground…</div>
 </body>
 </html>
 `))

@@ -44,8 +44,27 @@ func get(t *testing.T, h http.Handler, path string, header http.Header) (*http.R
 	return resp, string(b)
 }
 
+// directives splits a Content-Security-Policy into its directives' source
+// lists (CSP Level 3, "Parse a serialized CSP").
+func directives(t *testing.T, csp string) map[string][]string {
+	t.Helper()
+	d := map[string][]string{}
+	for _, part := range strings.Split(csp, ";") {
+		fields := strings.Fields(part)
+		if len(fields) == 0 {
+			continue
+		}
+		_, dup := d[fields[0]]
+		require.False(t, dup, "directive %s twice in %s", fields[0], csp)
+		d[fields[0]] = fields[1:]
+	}
+	return d
+}
+
 // The page's only script is the bundle, carrying the nonce of the
-// response's CSP; the nonce is new for every response.
+// response's CSP; <style> elements need the same nonce, and only style
+// attributes are allowed inline. The nonce is new for every response, and
+// the page itself has no inline style or script.
 func TestPageCarriesAFreshNonce(t *testing.T) {
 	h, err := newHandler(options(), build)
 	require.NoError(t, err)
@@ -55,15 +74,28 @@ func TestPageCarriesAFreshNonce(t *testing.T) {
 		resp, body := get(t, h, "/", nil)
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
-		csp := resp.Header.Get("Content-Security-Policy")
-		m := regexp.MustCompile(`script-src 'self' 'nonce-([A-Za-z0-9_-]{22})'`).FindStringSubmatch(csp)
-		require.NotNil(t, m, "CSP: %s", csp)
-		assert.Contains(t, csp, "default-src 'self'")
-		assert.NotContains(t, csp, "unsafe-eval")
-		assert.Regexp(t, `script-src [^;]*`, csp)
-		assert.NotRegexp(t, `script-src [^;]*unsafe-inline`, csp)
+		assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+		csp := directives(t, resp.Header.Get("Content-Security-Policy"))
+		require.Len(t, csp["script-src"], 2)
+		m := regexp.MustCompile(`^'nonce-([A-Za-z0-9_-]{22})'$`).FindStringSubmatch(csp["script-src"][1])
+		require.NotNil(t, m, "script-src: %q", csp["script-src"])
+		nonce := csp["script-src"][1]
+		tests := map[string][]string{
+			"default-src":    {"'self'"},
+			"script-src":     {"'self'", nonce},
+			"style-src":      {"'self'", nonce},
+			"style-src-attr": {"'unsafe-inline'"},
+			"object-src":     {"'none'"},
+		}
+		for name, want := range tests {
+			assert.Equal(t, want, csp[name], name)
+		}
+		assert.NotContains(t, csp, "style-src-elem", "<style> elements fall back to style-src: nonce only")
+		assert.NotContains(t, csp, "script-src-elem")
 		scripts := regexp.MustCompile(`<script[^>]*>`).FindAllString(body, -1)
 		require.Equal(t, []string{`<script type="module" src="/playground/playground.js" nonce="` + m[1] + `">`}, scripts)
+		assert.NotContains(t, body, "style=", "no style attribute in the page")
+		assert.NotContains(t, body, "<style", "no <style> element in the page")
 		assert.NotContains(t, body, "token-1", "the token is not in the page")
 		return m[1]
 	}

@@ -5,8 +5,10 @@
 // config.json (endpoint, prefilled headers, the contract operations as tabs,
 // and a revision that changes when any of them does, e.g. when a demo
 // restarts with a new token).
+import './nonce.js';
 import './workers.js';
 import 'graphiql/style.css';
+import './page.css';
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import { createRoot } from 'react-dom/client';
