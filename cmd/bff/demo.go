@@ -137,7 +137,8 @@ func (d *demo) print(w io.Writer, addr, metricsAddr net.Addr, offline bool) {
 	host, authorization := hostOf(addr), "Bearer "+d.token
 	page := "GraphiQL served by the BFF, works offline; the contract operations open as tabs, the header below filled in"
 	if !offline {
-		page = "GraphiQL from a CDN: needs the internet; for the offline build run\n" +
+		page = "GraphiQL from a CDN, needs the internet; the contract operations open as tabs, the header below\n" +
+			"               filled in; for the offline build run\n" +
 			"               " + playground.BuildCommand
 	}
 	fmt.Fprintf(w, `

@@ -41,7 +41,7 @@ func newPlayground(schema *ast.Schema, o Options) (*playground.Handler, error) {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	if !pg.Offline() {
-		o.Logger.Warn("the playground loads GraphiQL from a CDN (it needs the internet and no strict CSP): "+
+		o.Logger.Warn("the playground loads GraphiQL from a CDN (it needs the internet): "+
 			"the embedded build is absent; build it with: "+playground.BuildCommand,
 			slog.String("build", playground.BuildCommand))
 	}

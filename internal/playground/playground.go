@@ -2,21 +2,24 @@
 //
 // The page and everything it loads come from the BFF itself: GraphiQL,
 // React, graphql-ws and Monaco's workers are bundled from their npm packages
-// (web/playground: package.json, package-lock.json and a small entry file)
+// (web/playground: package.json, package-lock.json and small entry files)
 // into dist/, which the binary embeds. The build is an artefact, not
 // committed:
 //
 //	npm --prefix web/playground ci && npm --prefix web/playground run build
 //
 // Where it is absent (a fresh clone built without Node.js), the playground
-// falls back to gqlgen's page, which loads GraphiQL from a CDN: it needs the
-// internet and cannot run under a strict Content-Security-Policy.
+// falls back to a page that loads GraphiQL 4 from a CDN (cdn.go): it needs the
+// internet, and its policy allows the CDN's pinned files. Both pages read the
+// same config.json through the same script (static/setup.js), so both open
+// on the same tabs, and neither carries the token in its HTML.
 //
 // Routes, under the router the handler is mounted on:
 //
-//	GET /                        the page (HTML; CSP with a fresh nonce)
+//	GET /                        the page (HTML, with its CSP)
 //	GET /playground/config.json  endpoint, headers, tabs and revision (JSON)
-//	GET /playground/{file}       the embedded build (scripts, styles, workers, font)
+//	GET /playground/{file}       the embedded build (scripts, styles, workers,
+//	                             font), or the CDN page's script and styles
 package playground
 
 import (
@@ -33,8 +36,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	gqlplayground "github.com/99designs/gqlgen/graphql/playground"
 )
 
 // AssetsPrefix is the path under which the configuration and the embedded
@@ -49,6 +50,12 @@ const BuildCommand = "npm --prefix web/playground ci && npm --prefix web/playgro
 //
 //go:embed all:dist
 var dist embed.FS
+
+// static holds the scripts both pages share (setup.js, nonce.js) and the
+// CDN page's script and styles: committed sources, not built.
+//
+//go:embed static
+var static embed.FS
 
 // Tab is one operation the page opens with, ready to run.
 type Tab struct {
@@ -81,7 +88,7 @@ type Handler struct {
 	offline bool
 }
 
-// config is what config.json serves to the page (web/playground/src/main.jsx).
+// config is what config.json serves to the pages (static/setup.js reads it).
 type config struct {
 	Endpoint string            `json:"endpoint"`
 	Headers  map[string]string `json:"headers"`
@@ -123,20 +130,22 @@ func newHandler(o Options, files fs.FS) (*Handler, error) {
 	}
 
 	pg := &Handler{mux: http.NewServeMux()}
-	if _, err := fs.Stat(files, "playground.js"); err != nil {
-		pg.mux.Handle("GET /{$}", gqlplayground.Handler(o.Title, o.Endpoint,
-			gqlplayground.WithGraphiqlUiHeaders(o.Headers),
-			gqlplayground.WithGraphiqlEnablePluginExplorer(true),
-			// A new revision starts from fresh storage: no stale token.
-			gqlplayground.WithStoragePrefix("teacher-bff:"+cfg.Revision+":")))
-		return pg, nil
+	var home http.Handler
+	if _, err := fs.Stat(files, "playground.js"); err == nil {
+		pg.offline = true
+		home = page(o.Title)
+	} else {
+		// The CDN page's own files stand in for the build.
+		if files, err = fs.Sub(static, "static"); err != nil {
+			return nil, fmt.Errorf("playground: CDN page: %w", err)
+		}
+		home = cdnPage(o.Title)
 	}
 	assets, err := newAssets(files)
 	if err != nil {
 		return nil, err
 	}
-	pg.offline = true
-	pg.mux.Handle("GET /{$}", page(o.Title))
+	pg.mux.Handle("GET /{$}", home)
 	pg.mux.HandleFunc("GET "+AssetsPrefix+"config.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
@@ -175,9 +184,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 //     with the nonce. Monaco (monaco-editor 0.52, which GraphiQL 5 pins: the
 //     rules of its icons, theme and decorations) and the dialogs' scroll lock
 //     (react-remove-scroll) add <style> elements at run time and have no
-//     nonce option; the bundle's first module (web/playground/src/nonce.js)
-//     gives every <style> element the page creates the nonce, read from the
-//     script tag's nonce property, before it can be inserted. Without it,
+//     nonce option; the bundle's first module (static/nonce.js) gives every
+//     <style> element the page creates the nonce, read from the script
+//     tag's nonce property, before it can be inserted. Without it,
 //     Chromium blocked three <style> elements in TestPlaygroundInChromium:
 //     Monaco's on each of the two page loads and the settings dialog's.
 //   - style-src-attr 'unsafe-inline': style attributes only (a nonce cannot
@@ -222,16 +231,28 @@ var pageTemplate = template.Must(template.New("playground").Parse(`<!DOCTYPE htm
 // page serves the HTML page with a fresh nonce in its CSP.
 func page(title string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		nonce := make([]byte, 16)
-		_, _ = rand.Read(nonce)                          // never fails (crypto/rand)
-		n := base64.RawURLEncoding.EncodeToString(nonce) // no "+", "/" or "=" to escape in HTML
-		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy(n))
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "no-referrer")
+		n := newNonce()
+		setPageHeaders(w, ContentSecurityPolicy(n))
 		_ = pageTemplate.Execute(w, map[string]string{"Title": title, "Prefix": AssetsPrefix, "Nonce": n})
 	})
+}
+
+// newNonce returns a fresh nonce: 128 random bits, base64url without
+// padding (no "+", "/" or "=" to escape in HTML or the header).
+func newNonce() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// setPageHeaders sets the headers of both pages: their policy, and no
+// caching (their nonce is per response), sniffing or referrer.
+func setPageHeaders(w http.ResponseWriter, csp string) {
+	w.Header().Set("Content-Security-Policy", csp)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
 }
 
 // assets serves the embedded build with strong ETags (the files have fixed

@@ -2,10 +2,16 @@ package playground
 
 import (
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -137,55 +143,203 @@ func TestConfigRevisionFollowsTheContent(t *testing.T) {
 	}
 }
 
-// The build is served with ETags: a browser revalidates and gets 304.
+// The build, or the CDN page's own files where it is absent, are served
+// with ETags: a browser revalidates and gets 304.
 func TestAssetsRevalidate(t *testing.T) {
-	h, err := newHandler(options(), build)
+	offline, err := newHandler(options(), build)
 	require.NoError(t, err)
+	cdn, err := newHandler(options(), fstest.MapFS{".gitkeep": {}})
+	require.NoError(t, err)
+	staticFile := func(name string) string {
+		b, err := static.ReadFile("static/" + name)
+		require.NoError(t, err)
+		return string(b)
+	}
+	buildFile := func(name string) string { return string(build[name].Data) }
 	tests := []struct {
+		name                      string
+		h                         *Handler
 		path, status, contentType string
+		content                   func(string) string
 	}{
-		{"/playground/playground.js", "200", "text/javascript; charset=utf-8"},
-		{"/playground/playground.css", "200", "text/css; charset=utf-8"},
-		{"/playground/editor.worker.js", "200", "text/javascript; charset=utf-8"},
-		{"/playground/.gitkeep", "404", ""},
-		{"/playground/missing.js", "404", ""},
-		{"/playground/dist/playground.js", "404", ""},
+		{"offline", offline, "/playground/playground.js", "200", "text/javascript; charset=utf-8", buildFile},
+		{"offline", offline, "/playground/playground.css", "200", "text/css; charset=utf-8", buildFile},
+		{"offline", offline, "/playground/editor.worker.js", "200", "text/javascript; charset=utf-8", buildFile},
+		{"offline", offline, "/playground/.gitkeep", "404", "", nil},
+		{"offline", offline, "/playground/missing.js", "404", "", nil},
+		{"offline", offline, "/playground/dist/playground.js", "404", "", nil},
+		{"offline", offline, "/playground/cdn.js", "404", "", nil},
+		{"cdn", cdn, "/playground/cdn.js", "200", "text/javascript; charset=utf-8", staticFile},
+		{"cdn", cdn, "/playground/setup.js", "200", "text/javascript; charset=utf-8", staticFile},
+		{"cdn", cdn, "/playground/nonce.js", "200", "text/javascript; charset=utf-8", staticFile},
+		{"cdn", cdn, "/playground/cdn.css", "200", "text/css; charset=utf-8", staticFile},
+		{"cdn", cdn, "/playground/playground.js", "404", "", nil},
+		{"cdn", cdn, "/playground/static/cdn.js", "404", "", nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.path, func(t *testing.T) {
-			resp, body := get(t, h, tt.path, nil)
+		t.Run(tt.name+tt.path, func(t *testing.T) {
+			resp, body := get(t, tt.h, tt.path, nil)
 			require.Equal(t, tt.status, strings.Fields(resp.Status)[0], body)
 			if tt.status != "200" {
 				return
 			}
 			assert.Equal(t, tt.contentType, resp.Header.Get("Content-Type"))
-			assert.Equal(t, string(build[strings.TrimPrefix(tt.path, AssetsPrefix)].Data), body)
+			assert.Equal(t, tt.content(strings.TrimPrefix(tt.path, AssetsPrefix)), body)
 			etag := resp.Header.Get("ETag")
 			require.Regexp(t, `^"[0-9a-f]{24}"$`, etag)
-			again, body := get(t, h, tt.path, http.Header{"If-None-Match": {etag}})
+			again, body := get(t, tt.h, tt.path, http.Header{"If-None-Match": {etag}})
 			assert.Equal(t, http.StatusNotModified, again.StatusCode)
 			assert.Empty(t, body)
 		})
 	}
 }
 
-// Without the embedded build the page is gqlgen's CDN page, still with the
-// headers filled in, keeping them under the revision so that a new token
-// starts from fresh storage.
-func TestFallbackWithoutTheBuild(t *testing.T) {
+// Without the embedded build the page loads GraphiQL from jsDelivr: the
+// pinned files, each with its integrity hash, then the BFF's own script,
+// which carries the response's nonce and reads the same config.json as the
+// offline page (the token and the tabs are not in the HTML). Its CSP allows
+// exactly those scripts (no inline script, no eval, no other host), and
+// <style> elements by the nonce, which is new for every response.
+func TestCDNPage(t *testing.T) {
 	h, err := newHandler(options(), fstest.MapFS{".gitkeep": {}})
 	require.NoError(t, err)
 	assert.False(t, h.Offline())
-	resp, body := get(t, h, "/", nil)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Contains(t, body, "cdn.jsdelivr.net/npm/graphiql")
-	assert.Contains(t, body, "Bearer token-1")
-	c, err := newHandler(options(), build)
+
+	nonceOf := func() string {
+		resp, body := get(t, h, "/", nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
+		assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+		assert.NotContains(t, body, "token-1", "the token is not in the page")
+		assert.NotContains(t, body, "TeacherDashboard", "the tabs are not in the page")
+
+		csp := directives(t, resp.Header.Get("Content-Security-Policy"))
+		require.Len(t, csp["style-src"], 3)
+		m := regexp.MustCompile(`^'nonce-([A-Za-z0-9_-]{22})'$`).FindStringSubmatch(csp["style-src"][2])
+		require.NotNil(t, m, "style-src: %q", csp["style-src"])
+		tests := map[string][]string{
+			"default-src": {"'self'"}, // fetch and the WebSocket: the BFF only
+			"script-src":  {"'self'", string(cdnReact.URL), string(cdnReactDOM.URL), string(cdnGraphiQL.URL)},
+			"style-src":   {"'self'", string(cdnGraphiQLCSS.URL), "'nonce-" + m[1] + "'"},
+			"object-src":  {"'none'"},
+		}
+		for name, want := range tests {
+			assert.Equal(t, want, csp[name], name)
+		}
+		assert.NotContains(t, csp, "style-src-attr")
+
+		scripts := regexp.MustCompile(`<script([^>]*)>([^<]*)</script>`).FindAllStringSubmatch(body, -1)
+		require.Len(t, scripts, 4, body)
+		for i, f := range []cdnFile{cdnReact, cdnReactDOM, cdnGraphiQL} {
+			attrs := html.UnescapeString(scripts[i][1])
+			assert.Contains(t, attrs, `src="`+string(f.URL)+`"`)
+			assert.Contains(t, attrs, `integrity="`+f.SRI+`"`)
+			assert.Contains(t, attrs, `crossorigin="anonymous"`, "SRI on a cross-origin script needs CORS")
+			assert.Contains(t, attrs, " defer", "runs before the module script, in order")
+			assert.NotContains(t, attrs, "nonce", "the page's one nonce is on its own script")
+		}
+		assert.Equal(t, ` type="module" src="/playground/cdn.js" nonce="`+m[1]+`"`, scripts[3][1])
+		for _, s := range scripts {
+			assert.Empty(t, s[2], "no inline script")
+		}
+		assert.Contains(t, html.UnescapeString(body), `<link rel="stylesheet" href="`+string(cdnGraphiQLCSS.URL)+
+			`" integrity="`+cdnGraphiQLCSS.SRI+`" crossorigin="anonymous">`)
+		assert.NotContains(t, body, "style=", "no style attribute in the page")
+		assert.NotContains(t, body, "<style", "no <style> element in the page")
+		return m[1]
+	}
+	assert.NotEqual(t, nonceOf(), nonceOf())
+
+	// config.json is the offline page's, revision included.
+	_, cfg := get(t, h, "/playground/config.json", nil)
+	o, err := newHandler(options(), build)
 	require.NoError(t, err)
-	_, cfg := get(t, c, "/playground/config.json", nil)
+	_, offlineCfg := get(t, o, "/playground/config.json", nil)
+	assert.JSONEq(t, offlineCfg, cfg)
 	var parsed config
 	require.NoError(t, json.Unmarshal([]byte(cfg), &parsed))
-	assert.Contains(t, body, "teacher-bff:"+parsed.Revision+":", "storage is per revision")
-	resp, _ = get(t, h, "/playground/config.json", nil)
-	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "the CDN page has no config.json")
+	assert.Equal(t, options().Tabs, parsed.Tabs)
+	assert.Equal(t, map[string]string{"Authorization": "Bearer token-1"}, parsed.Headers)
+
+	// The script gives <style> elements the nonce first, then reads
+	// config.json beside itself through the shared setup.
+	_, js := get(t, h, "/playground/cdn.js", nil)
+	assert.Regexp(t, `(?s)import './nonce.js';\s*import \{ start \} from './setup.js';`, js)
+	assert.Contains(t, js, `new URL('config.json', import.meta.url)`)
+}
+
+// setup.js, which both pages run, turns config.json into GraphiQL's
+// props: the operations as tabs with the headers filled in, queries over
+// HTTP and subscriptions over WebSocket on the endpoint. Run with Node.js
+// (skipped without it, failed in CI).
+func TestSetupOpensTheConfiguredTabs(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		msg := "the setup test needs node (" + err.Error() + ")"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	setup, err := filepath.Abs("static/setup.js")
+	require.NoError(t, err)
+	// props runs graphiqlSetup on the config.json the handler serves.
+	props := func(t *testing.T, o Options, pageURL string) map[string]any {
+		h, err := newHandler(o, fstest.MapFS{".gitkeep": {}})
+		require.NoError(t, err)
+		_, cfg := get(t, h, "/playground/config.json", nil)
+		script := `import { graphiqlSetup } from ` + strconv.Quote((&url.URL{Scheme: "file", Path: setup}).String()) + `;
+			let input = '';
+			for await (const chunk of process.stdin) input += chunk;
+			process.stdout.write(JSON.stringify(graphiqlSetup(JSON.parse(input), process.argv[1])));`
+		cmd := exec.Command(node, "--input-type=module", "-e", script, pageURL)
+		cmd.Stdin = strings.NewReader(cfg)
+		out, err := cmd.Output()
+		require.NoError(t, err, "%s", out)
+		var got map[string]any
+		require.NoError(t, json.Unmarshal(out, &got), "%s", out)
+		return got
+	}
+
+	headers := "{\n  \"Authorization\": \"Bearer token-1\"\n}"
+	withVariables := options()
+	withVariables.Tabs = append(withVariables.Tabs, Tab{Name: "BatchDetail", Query: "query BatchDetail($id: ID!) { batch(id: $id) { id } }", Variables: `{"id": "b-1"}`})
+	noTabs := options()
+	noTabs.Tabs = nil
+	tests := []struct {
+		name      string
+		o         Options
+		pageURL   string
+		fetcher   map[string]any
+		tabs      []any
+		toolsOpen any
+	}{
+		{"http", withVariables, "http://127.0.0.1:4101/", map[string]any{
+			"url": "http://127.0.0.1:4101/graphql", "subscriptionUrl": "ws://127.0.0.1:4101/graphql",
+		}, []any{
+			map[string]any{"query": "query TeacherDashboard { viewer { id } }", "headers": headers},
+			map[string]any{"query": "query BatchDetail($id: ID!) { batch(id: $id) { id } }", "variables": `{"id": "b-1"}`, "headers": headers},
+		}, "variables"},
+		{"https", options(), "https://bff.example/", map[string]any{
+			"url": "https://bff.example/graphql", "subscriptionUrl": "wss://bff.example/graphql",
+		}, []any{
+			map[string]any{"query": "query TeacherDashboard { viewer { id } }", "headers": headers},
+		}, "variables"},
+		{"no tabs", noTabs, "http://localhost:8080/", map[string]any{
+			"url": "http://localhost:8080/graphql", "subscriptionUrl": "ws://localhost:8080/graphql",
+		}, []any{}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := props(t, tt.o, tt.pageURL)
+			assert.Equal(t, tt.fetcher, got["fetcher"])
+			p, ok := got["props"].(map[string]any)
+			require.True(t, ok, "%v", got)
+			assert.Equal(t, tt.tabs, p["defaultTabs"])
+			assert.Equal(t, headers, p["defaultHeaders"])
+			assert.Equal(t, tt.toolsOpen, p["defaultEditorToolsVisibility"])
+			assert.Equal(t, true, p["isHeadersEditorEnabled"])
+			assert.Equal(t, true, p["shouldPersistHeaders"], "the headers editor keeps the token across reloads")
+		})
+	}
 }
