@@ -110,8 +110,12 @@ func serve(ctx context.Context, cfg config.Config, a *app.App, log *slog.Logger,
 		_ = ln.Close()
 		return err
 	}
-	srv := newHTTPServer(a.Handler, log)
-	metricsSrv := newHTTPServer(a.MetricsHandler, log)
+	// A GET carries its operation in the URL, which net/http reads with the
+	// headers: room for a URL as long as the body limit, so that one longer
+	// reaches the BFF and is refused as a GraphQL error (URI_TOO_LONG)
+	// rather than by net/http's plain-text 431.
+	srv := newHTTPServer(a.Handler, log, cfg.MaxBodyBytes+headerBytes)
+	metricsSrv := newHTTPServer(a.MetricsHandler, log, headerBytes)
 	if cfg.PprofAddr != "" {
 		stopPprof, err := servePprof(cfg.PprofAddr, log)
 		if err != nil {
@@ -168,7 +172,12 @@ func listen(setting, addr string) (net.Listener, error) {
 	return ln, nil
 }
 
-func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+// headerBytes bounds a request's header fields (the URL aside: see serve).
+const headerBytes = 64 << 10
+
+// newHTTPServer is a server of h whose request line and header fields take at
+// most maxHeaderBytes (net/http answers a plain 431 past them).
+func newHTTPServer(h http.Handler, log *slog.Logger, maxHeaderBytes int) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -177,7 +186,7 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 		// set their own write deadlines; queries are bounded by the upstream
 		// timeouts.
 		IdleTimeout:    120 * time.Second,
-		MaxHeaderBytes: 64 << 10,
+		MaxHeaderBytes: maxHeaderBytes,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -193,4 +195,51 @@ func TestDemoLifecycle(t *testing.T) {
 		}
 	}
 	assert.NoError(t, <-stopped, "a clean shutdown exits 0")
+}
+
+// A GET carries its operation in the URL. Up to the body limit
+// (BFF_MAX_BODY_BYTES, here its default of 1 MiB) it is served, though
+// longer than the 64 KiB the header fields get; past it the answer is a
+// GraphQL error with a code (414 URI_TOO_LONG), not net/http's plain 431.
+func TestLongGETQueryIsServedOrRefusedWithACode(t *testing.T) {
+	demoEnv(t)
+	r := startRun(t, "-demo")
+	get := func(size int) (*http.Response, []byte) {
+		t.Helper()
+		// size bytes of URL query: the operation, then a comment.
+		raw := "query=" + url.QueryEscape("{ viewer { id } }\n#")
+		raw += strings.Repeat("x", size-len(raw))
+		req, err := http.NewRequest(http.MethodGet, r.base+"/graphql?"+raw, nil)
+		require.NoError(t, err)
+		require.Len(t, req.URL.RawQuery, size)
+		req.Header.Set("Authorization", r.authz)
+		req.Header.Set("Accept", "application/graphql-response+json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp, body
+	}
+
+	resp, body := get(100 << 10)
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"viewer":{"id":"teacher-1"}`)
+
+	resp, body = get(1<<20 + 1)
+	require.Equal(t, http.StatusRequestURITooLong, resp.StatusCode, "%.200s", body)
+	assert.Equal(t, "application/graphql-response+json; charset=utf-8", resp.Header.Get("Content-Type"))
+	var refused struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []struct {
+			Message    string         `json:"message"`
+			Extensions map[string]any `json:"extensions"`
+		} `json:"errors"`
+	}
+	require.NoError(t, json.Unmarshal(body, &refused), "%.200s", body)
+	require.Len(t, refused.Errors, 1)
+	assert.Nil(t, refused.Data, "a request error has no data key")
+	assert.Equal(t, "URI_TOO_LONG", refused.Errors[0].Extensions["code"])
+	assert.Equal(t, resp.Header.Get("X-Correlation-Id"), refused.Errors[0].Extensions["correlationId"])
+	assert.Contains(t, refused.Errors[0].Message, "send the operation with POST")
 }

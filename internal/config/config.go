@@ -123,7 +123,7 @@ var Settings = []Setting{
 	{Name: "BFF_SHUTDOWN_TIMEOUT", Default: "20s", Help: "how long in-flight operations may finish after SIGTERM"},
 	{Name: "BFF_DRAIN_DELAY", Help: "how long to keep serving after SIGTERM with /readyz failing, before closing (default 5s in production, 0s otherwise)"},
 	{Name: "BFF_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
-	{Name: "BFF_MAX_BODY_BYTES", Default: "1048576", Help: "largest request body; a larger one is refused with 413 before it is read"},
+	{Name: "BFF_MAX_BODY_BYTES", Default: "1048576", Help: "largest request body, and longest URL query of a GET; a larger one is refused before it is read (413 PAYLOAD_TOO_LARGE, 414 URI_TOO_LONG). Header fields besides get 64 KiB: past that, a plain 431 from the HTTP server"},
 	{Name: "BFF_MAX_DEPTH", Default: "12", Help: "deepest field nesting of an operation (introspection has its own bound)"},
 	{Name: "BFF_MAX_COMPLEXITY", Default: "5000", Help: "highest cost of an operation: a field costs 1, a list its `limit` (essays: 50) times its children"},
 	{Name: "BFF_MAX_ALIASES", Default: "30", Help: "most aliases in one operation"},

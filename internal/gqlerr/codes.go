@@ -28,6 +28,10 @@ const (
 	// CodePayloadTooLarge: a request body over the configured limit
 	// (BFF_MAX_BODY_BYTES), for every transport (RFC 9110 §15.5.14).
 	CodePayloadTooLarge Code = "PAYLOAD_TOO_LARGE"
+	// CodeURITooLong: a GET whose URL query component is longer than the
+	// body limit (BFF_MAX_BODY_BYTES), the bound of every request however
+	// it is sent (RFC 9110 §15.5.15); the client sends it with POST.
+	CodeURITooLong Code = "URI_TOO_LONG"
 	// CodeUnsupportedMediaType: a POST body that is not application/json in
 	// UTF-8 (RFC 9110 §15.5.16).
 	CodeUnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"
@@ -93,6 +97,7 @@ var codes = map[Code]int{
 	CodeMethodNotAllowed:         http.StatusMethodNotAllowed,
 	CodeNotAcceptable:            http.StatusNotAcceptable,
 	CodePayloadTooLarge:          http.StatusRequestEntityTooLarge,
+	CodeURITooLong:               http.StatusRequestURITooLong,
 	CodeUnsupportedMediaType:     http.StatusUnsupportedMediaType,
 	CodeParseFailed:              http.StatusBadRequest,
 	CodeValidationFailed:         http.StatusBadRequest,

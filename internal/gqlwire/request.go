@@ -20,7 +20,9 @@ const DefaultMaxBodyBytes = 1 << 20
 // ReadRequest reads the GraphQL request of r, for every HTTP transport (JSON,
 // SSE, multipart): a POST's body, of Content-Type application/json in UTF-8
 // (else 415) and at most maxBody bytes (else 413; 0 means
-// DefaultMaxBodyBytes), or a GET's URL query component. The parameters are
+// DefaultMaxBodyBytes), or a GET's URL query component, of at most maxBody
+// bytes too (else 414: one bound for a request however it is sent; RFC 9110
+// §15.5.15). The parameters are
 // those of GraphQL-over-HTTP's "GraphQL-over-HTTP request": query (a
 // string), operationName (a string), variables and extensions (JSON
 // objects); absent or null means not given. A malformed request is refused
@@ -33,16 +35,19 @@ func ReadRequest(w http.ResponseWriter, r *http.Request, maxBody int64) (*graphq
 	start := graphql.Now()
 	params := &graphql.RawParams{Headers: r.Header}
 	var bad *Refusal
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBodyBytes
+	}
 	switch r.Method {
 	case http.MethodPost:
 		if !JSONContentType(r.Header.Get("Content-Type")) {
 			return nil, Refuse(gqlerr.CodeUnsupportedMediaType, "the request body must be application/json in UTF-8")
 		}
-		if maxBody <= 0 {
-			maxBody = DefaultMaxBodyBytes
-		}
 		bad = readPOST(w, r, maxBody, params)
 	case http.MethodGet:
+		if int64(len(r.URL.RawQuery)) > maxBody {
+			return nil, Refuse(gqlerr.CodeURITooLong, "the URL's query is longer than %d bytes: send the operation with POST", maxBody)
+		}
 		bad = readGET(r, params)
 	default:
 		bad = Refuse(gqlerr.CodeMethodNotAllowed, "use GET or POST")
