@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -35,11 +36,12 @@ import (
 
 // The demo's playground in headless Chromium, offline: it loads under its
 // Content-Security-Policy with no request beyond loopback, no violation and
-// no uncaught exception, opens on the contract operations, runs a query with
-// the demo's token and a subscription whose events arrive on the page, and
-// its editors lay out. While the demo is down the page keeps working without
-// throwing; after a demo restart on the same address, the page uses the new
-// token, not the one GraphiQL saved.
+// no uncaught exception, opens on the contract operations with the first
+// tab's variables shown (and runs it as it opens), runs a query with the demo's token and a
+// subscription whose events arrive on the page, and its editors lay out.
+// While the demo is down the page keeps working without throwing; after a
+// demo restart on the same address, the page uses the new token, not the
+// one GraphiQL saved.
 //
 // It needs Debian's chromium and the playground's build
 // (npm --prefix web/playground ci && npm --prefix web/playground run build);
@@ -59,13 +61,29 @@ func TestPlaygroundInChromium(t *testing.T) {
 	require.Contains(t, tabs, "TeacherDashboard")
 	addr := freeAddr(t)
 	first := startDemoAt(t, addr)
+	require.Contains(t, first.variables["BatchDetail"], `"id": "`, "the demo fills in a batch of its teacher")
 	b := openBrowser(t, chromium)
 
+	// A first visit (a fresh profile, nothing saved): the page opens on the
+	// first tab, BatchDetail (the operations come in file name order), with
+	// its query and variables shown, and runs it as it opens. GraphiQL does
+	// not fill the editors from the tab it opens on (setup.js,
+	// openingEditors): the variables stayed empty, and the run failed with
+	// "must be defined".
+	require.Equal(t, "BatchDetail", tabs[0], "the first tab has variables to show")
 	b.open(t, first.url)
 	b.requireTabs(t, tabs...)
-	out := b.run(t, "TeacherDashboard", `"userBalance": 847`)
+	b.runShown(t, "BatchDetail", first.variables["BatchDetail"], `"essays": [`)
+	// A reload keeps the tab that was open, its variables shown (GraphiQL
+	// saved the tabs but not yet the editors), and adds no tab (for editors
+	// that match no saved tab, GraphiQL would).
+	b.open(t, first.url)
+	b.requireTabs(t, tabs...)
+	b.requireShown(t, "BatchDetail", first.variables["BatchDetail"])
+
+	out := b.run(t, "TeacherDashboard", first.variables["TeacherDashboard"], `"userBalance": 847`)
 	assert.Contains(t, out, `"id": "teacher-1"`)
-	assert.Equal(t, []string{first.authorization}, b.authorizations(), "the query carries the demo's token")
+	assert.Equal(t, []string{first.authorization}, b.authorizations(), "the queries carry the demo's token")
 	first.stop(t)
 
 	// The BFF is gone and the page stays open. Switching tabs makes
@@ -89,11 +107,16 @@ func TestPlaygroundInChromium(t *testing.T) {
 	b.reset()
 	b.open(t, second.url)
 	b.requireTabs(t, tabs...)
-	b.run(t, "TeacherDashboard", `"userBalance": 847`)
+	b.run(t, "TeacherDashboard", second.variables["TeacherDashboard"], `"userBalance": 847`)
 	assert.Equal(t, []string{second.authorization}, b.authorizations(), "the saved tabs' old token was replaced")
+	// A tab other than the first stays open across a reload too.
+	b.open(t, second.url)
+	b.requireTabs(t, tabs...)
+	b.requireShown(t, "TeacherDashboard", second.variables["TeacherDashboard"])
 
-	b.run(t, "BatchDetail", `"essays": [`)
-	live := b.run(t, "BatchUpdates", `"batchStatusChanged": {`)
+	// Selected after another tab, BatchDetail shows its variables too.
+	b.run(t, "BatchDetail", second.variables["BatchDetail"], `"essays": [`)
+	live := b.run(t, "BatchUpdates", second.variables["BatchUpdates"], `"batchStatusChanged": {`)
 	assert.Regexp(t, `"status": "[A-Z_]+"`, live)
 	require.Eventually(t, func() bool { return b.framesOf("next") >= 2 }, 30*time.Second, 100*time.Millisecond,
 		"the simulator's events arrive every second over graphql-transport-ws")
@@ -141,8 +164,11 @@ func freeAddr(t *testing.T) string {
 // runningDemo is `bff -demo` run in-process.
 type runningDemo struct {
 	url, authorization string
-	cancel             context.CancelFunc
-	done               chan error
+	// variables are the variables of each tab the playground opens with,
+	// by operation name, as config.json gives them ("" for none).
+	variables map[string]string
+	cancel    context.CancelFunc
+	done      chan error
 }
 
 func startDemoAt(t *testing.T, addr string) *runningDemo {
@@ -166,7 +192,25 @@ func startDemoAt(t *testing.T, addr string) *runningDemo {
 		return true
 	}, 20*time.Second, 20*time.Millisecond, "the demo prints the playground; stderr: %s", &stderr)
 	require.Contains(t, stdout.String(), "works offline")
+	d.variables = playgroundVariables(t, d.url)
 	return d
+}
+
+// playgroundVariables reads the variables of the playground's tabs from
+// its config.json.
+func playgroundVariables(t *testing.T, pageURL string) map[string]string {
+	t.Helper()
+	resp, err := http.Get(pageURL + strings.TrimPrefix(playground.AssetsPrefix, "/") + "config.json")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var cfg struct{ Tabs []playground.Tab }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&cfg))
+	vars := map[string]string{}
+	for _, tab := range cfg.Tabs {
+		vars[tab.Name] = tab.Variables
+	}
+	return vars
 }
 
 func (d *runningDemo) stop(t *testing.T) {
@@ -431,28 +475,63 @@ func (b *browser) bodyText(t *testing.T) string {
 	return b.eval(t, `document.body.innerText.slice(0, 500)`)
 }
 
-// run selects the operation's tab, runs it and waits until the response
-// editor shows want; it returns the editor's visible text.
-func (b *browser) run(t *testing.T, tab, want string) string {
+// run selects the operation's tab and runs it (runShown).
+func (b *browser) run(t *testing.T, tab, variables, want string) string {
 	t.Helper()
 	b.selectTab(t, tab)
-	// The tab is active and its editor shows the operation; GraphiQL then
-	// derives the operation name from the editor after a short debounce
-	// (run earlier, it would send the previous tab's name).
-	var active, editor string
-	waitFor(t, 10*time.Second, func() bool {
-		active = b.eval(t, `document.querySelector('.graphiql-tab-active .graphiql-tab-button')?.textContent.trim() ?? ''`)
-		editor = b.eval(t, `document.querySelector('.graphiql-query-editor')?.innerText ?? ''`)
-		return active == tab && regexp.MustCompile(`(query|subscription) `+tab+`\b`).MatchString(strings.ReplaceAll(editor, "\u00a0", " "))
-	}, func() string { return fmt.Sprintf("tab %s is active (%q) and shown: %q", tab, active, editor) })
+	return b.runShown(t, tab, variables, want)
+}
+
+// runShown runs the active tab, which must be the operation's, showing the
+// operation and variables (requireShown), and waits until the response
+// editor shows want, or an error; it returns the editor's visible text.
+func (b *browser) runShown(t *testing.T, tab, variables, want string) string {
+	t.Helper()
+	b.requireShown(t, tab, variables)
+	// GraphiQL derives the operation name from the editor after a short
+	// debounce (run earlier, it would send the previous tab's name).
 	time.Sleep(time.Second)
 	b.eval(t, `(document.querySelector('.graphiql-execute-button').click(), 'ok')`)
 	var text string
 	waitFor(t, 60*time.Second, func() bool {
-		text = strings.ReplaceAll(b.eval(t, `document.querySelector('.graphiql-response')?.innerText ?? ''`), "\u00a0", " ")
-		return strings.Contains(text, want)
+		text = b.editorText(t, ".graphiql-response")
+		return strings.Contains(text, want) || strings.Contains(text, `"errors": [`)
 	}, func() string { return fmt.Sprintf("%s: the response should show %s; it shows: %s", tab, want, text) })
+	require.Contains(t, text, want, "%s: the response", tab)
 	return text
+}
+
+// requireShown waits until the operation's tab is the active one and its
+// editors show it: the operation in the query editor and exactly
+// variables in the variables editor.
+func (b *browser) requireShown(t *testing.T, tab, variables string) {
+	t.Helper()
+	var active, query, vars string
+	waitFor(t, 10*time.Second, func() bool {
+		active = b.eval(t, `document.querySelector('.graphiql-tab-active .graphiql-tab-button')?.textContent.trim() ?? ''`)
+		query = b.editorText(t, ".graphiql-query-editor")
+		vars = b.editorText(t, `.graphiql-editor-tool[aria-label="Variables"] > .graphiql-editor:first-child`)
+		return active == tab && regexp.MustCompile(`(query|subscription) `+tab+`\b`).MatchString(query) && vars == variables
+	}, func() string {
+		return fmt.Sprintf("tab %s is active (%q) and shows its operation (%q) and variables %q (%q)", tab, active, query, variables, vars)
+	})
+}
+
+// editorText is the text the Monaco editor in the element matched by sel
+// shows: its rendered lines, top to bottom (Monaco keeps them in the DOM in
+// no particular order), with no-break spaces as spaces. Short contents
+// show whole.
+func (b *browser) editorText(t *testing.T, sel string) string {
+	t.Helper()
+	return b.eval(t, fmt.Sprintf(`(() => {
+		const editor = document.querySelector(%q);
+		if (!editor) return '';
+		return [...editor.querySelectorAll('.view-lines > .view-line')]
+			.map((l) => [l.getBoundingClientRect().top, l.textContent.replaceAll('\u00a0', ' ')])
+			.sort((a, b) => a[0] - b[0])
+			.map((l) => l[1])
+			.join('\n');
+	})()`, sel))
 }
 
 // selectTab clicks the tab of the operation named tab.

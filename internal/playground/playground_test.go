@@ -268,11 +268,12 @@ func TestCDNPage(t *testing.T) {
 	assert.Contains(t, js, `new URL('config.json', import.meta.url)`)
 }
 
-// setup.js, which both pages run, turns config.json into GraphiQL's
-// props: the operations as tabs with the headers filled in, queries over
-// HTTP and subscriptions over WebSocket on the endpoint. Run with Node.js
-// (skipped without it, failed in CI).
-func TestSetupOpensTheConfiguredTabs(t *testing.T) {
+// runSetup runs the ES module script with Node.js, static/setup.js's
+// exports imported (import { … } from SETUP), stdin on its standard input
+// and args as process.argv[1:]; it returns what the script writes. Skipped
+// without node, failed in CI.
+func runSetup(t *testing.T, script, stdin string, args ...string) []byte {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		msg := "the setup test needs node (" + err.Error() + ")"
@@ -283,19 +284,31 @@ func TestSetupOpensTheConfiguredTabs(t *testing.T) {
 	}
 	setup, err := filepath.Abs("static/setup.js")
 	require.NoError(t, err)
+	script = strings.ReplaceAll(script, "SETUP", strconv.Quote((&url.URL{Scheme: "file", Path: setup}).String()))
+	cmd := exec.Command(node, append([]string{"--input-type=module", "-e", script}, args...)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, "node: %s", &stderr)
+	return out
+}
+
+// setup.js, which both pages run, turns config.json into GraphiQL's
+// props: the operations as tabs with the headers filled in, queries over
+// HTTP and subscriptions over WebSocket on the endpoint, and the editors
+// opening on the first tab's contents when nothing is saved. Run with
+// Node.js (skipped without it, failed in CI).
+func TestSetupOpensTheConfiguredTabs(t *testing.T) {
 	// props runs graphiqlSetup on the config.json the handler serves.
 	props := func(t *testing.T, o Options, pageURL string) map[string]any {
 		h, err := newHandler(o, fstest.MapFS{".gitkeep": {}})
 		require.NoError(t, err)
 		_, cfg := get(t, h, "/playground/config.json", nil)
-		script := `import { graphiqlSetup } from ` + strconv.Quote((&url.URL{Scheme: "file", Path: setup}).String()) + `;
+		out := runSetup(t, `import { graphiqlSetup } from SETUP;
 			let input = '';
 			for await (const chunk of process.stdin) input += chunk;
-			process.stdout.write(JSON.stringify(graphiqlSetup(JSON.parse(input), process.argv[1])));`
-		cmd := exec.Command(node, "--input-type=module", "-e", script, pageURL)
-		cmd.Stdin = strings.NewReader(cfg)
-		out, err := cmd.Output()
-		require.NoError(t, err, "%s", out)
+			process.stdout.write(JSON.stringify(graphiqlSetup(JSON.parse(input), process.argv[1])));`, cfg, pageURL)
 		var got map[string]any
 		require.NoError(t, json.Unmarshal(out, &got), "%s", out)
 		return got
@@ -306,6 +319,8 @@ func TestSetupOpensTheConfiguredTabs(t *testing.T) {
 	withVariables.Tabs = append(withVariables.Tabs, Tab{Name: "BatchDetail", Query: "query BatchDetail($id: ID!) { batch(id: $id) { id } }", Variables: `{"id": "b-1"}`})
 	noTabs := options()
 	noTabs.Tabs = nil
+	variablesFirst := options()
+	variablesFirst.Tabs = append([]Tab{withVariables.Tabs[1]}, variablesFirst.Tabs...)
 	tests := []struct {
 		name      string
 		o         Options
@@ -313,21 +328,34 @@ func TestSetupOpensTheConfiguredTabs(t *testing.T) {
 		fetcher   map[string]any
 		tabs      []any
 		toolsOpen any
+		editors   map[string]any
 	}{
 		{"http", withVariables, "http://127.0.0.1:4101/", map[string]any{
 			"url": "http://127.0.0.1:4101/graphql", "subscriptionUrl": "ws://127.0.0.1:4101/graphql",
 		}, []any{
 			map[string]any{"query": "query TeacherDashboard { viewer { id } }", "headers": headers},
 			map[string]any{"query": "query BatchDetail($id: ID!) { batch(id: $id) { id } }", "variables": `{"id": "b-1"}`, "headers": headers},
-		}, "variables"},
+		}, "variables", map[string]any{
+			"query": "query TeacherDashboard { viewer { id } }", "variables": "", "headers": headers,
+		}},
+		{"first tab with variables", variablesFirst, "http://127.0.0.1:4101/", map[string]any{
+			"url": "http://127.0.0.1:4101/graphql", "subscriptionUrl": "ws://127.0.0.1:4101/graphql",
+		}, []any{
+			map[string]any{"query": "query BatchDetail($id: ID!) { batch(id: $id) { id } }", "variables": `{"id": "b-1"}`, "headers": headers},
+			map[string]any{"query": "query TeacherDashboard { viewer { id } }", "headers": headers},
+		}, "variables", map[string]any{
+			"query": "query BatchDetail($id: ID!) { batch(id: $id) { id } }", "variables": `{"id": "b-1"}`, "headers": headers,
+		}},
 		{"https", options(), "https://bff.example/", map[string]any{
 			"url": "https://bff.example/graphql", "subscriptionUrl": "wss://bff.example/graphql",
 		}, []any{
 			map[string]any{"query": "query TeacherDashboard { viewer { id } }", "headers": headers},
-		}, "variables"},
+		}, "variables", map[string]any{
+			"query": "query TeacherDashboard { viewer { id } }", "variables": "", "headers": headers,
+		}},
 		{"no tabs", noTabs, "http://localhost:8080/", map[string]any{
 			"url": "http://localhost:8080/graphql", "subscriptionUrl": "ws://localhost:8080/graphql",
-		}, []any{}, nil},
+		}, []any{}, nil, map[string]any{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -340,6 +368,64 @@ func TestSetupOpensTheConfiguredTabs(t *testing.T) {
 			assert.Equal(t, tt.toolsOpen, p["defaultEditorToolsVisibility"])
 			assert.Equal(t, true, p["isHeadersEditorEnabled"])
 			assert.Equal(t, true, p["shouldPersistHeaders"], "the headers editor keeps the token across reloads")
+			assert.Equal(t, tt.editors, got["editors"], "the editors open on the first tab")
+		})
+	}
+}
+
+// GraphiQL fills its editors from initial values, not from the tab it
+// opens on; setup.js's openingEditors gives them the contents of that tab:
+// the active one of the tab state GraphiQL saved, where GraphiQL accepts
+// it, else the first default tab. Run with Node.js.
+func TestSetupOpensTheEditorsOnTheOpeningTab(t *testing.T) {
+	defaults := []map[string]any{
+		{"query": "query BatchDetail($id: ID!) { batch(id: $id) { id } }", "variables": `{"id": "b-1"}`, "headers": `{"Authorization": "Bearer t"}`},
+		{"query": "query TeacherDashboard { viewer { id } }", "headers": `{"Authorization": "Bearer t"}`},
+	}
+	first := map[string]any{"query": defaults[0]["query"], "variables": defaults[0]["variables"], "headers": defaults[0]["headers"]}
+	// saved is a tab state as GraphiQL saves it (serializeTabState).
+	tab := func(id, query string, variables, headers any) map[string]any {
+		return map[string]any{"id": id, "title": id, "query": query, "variables": variables, "headers": headers, "operationName": id, "response": nil}
+	}
+	saved := func(active any, tabs ...map[string]any) string {
+		b, err := json.Marshal(map[string]any{"activeTabIndex": active, "tabs": tabs})
+		require.NoError(t, err)
+		return string(b)
+	}
+	tabA := tab("A", "query A { a }", `{"x": 1}`, `{"h": "1"}`)
+	tabB := tab("B", "query B($y: Int) { b(y: $y) }", `{"y": 2}`, nil)
+	noID := tab("C", "{ c }", nil, nil)
+	delete(noID, "id")
+	tests := []struct {
+		name     string
+		defaults []map[string]any
+		saved    any // the string under graphiql:tabState, or nil
+		want     map[string]any
+	}{
+		{"nothing saved", defaults, nil, first},
+		{"saved, second tab active", defaults, saved(1, tabA, tabB), map[string]any{"query": "query B($y: Int) { b(y: $y) }", "variables": `{"y": 2}`, "headers": ""}},
+		{"saved, first tab active", defaults, saved(0, tabA, tabB), map[string]any{"query": "query A { a }", "variables": `{"x": 1}`, "headers": `{"h": "1"}`}},
+		{"index past the tabs", defaults, saved(7, tabA, tabB), map[string]any{"query": "query B($y: Int) { b(y: $y) }", "variables": `{"y": 2}`, "headers": ""}},
+		{"negative index", defaults, saved(-1, tabA, tabB), map[string]any{"query": "query A { a }", "variables": `{"x": 1}`, "headers": `{"h": "1"}`}},
+		{"null contents", defaults, saved(0, tab("N", "{ n }", nil, nil)), map[string]any{"query": "{ n }", "variables": "", "headers": ""}},
+		{"not JSON", defaults, "{", first},
+		{"index not a number", defaults, saved("1", tabA, tabB), first},
+		{"a tab without id", defaults, saved(0, tabA, noID), first},
+		{"no tabs saved", defaults, saved(0), first},
+		{"no default tabs, nothing saved", []map[string]any{}, nil, map[string]any{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := json.Marshal(map[string]any{"defaults": tt.defaults, "saved": tt.saved})
+			require.NoError(t, err)
+			out := runSetup(t, `import { openingEditors } from SETUP;
+				let input = '';
+				for await (const chunk of process.stdin) input += chunk;
+				const { defaults, saved } = JSON.parse(input);
+				process.stdout.write(JSON.stringify(openingEditors(defaults, saved)));`, string(in))
+			var got map[string]any
+			require.NoError(t, json.Unmarshal(out, &got), "%s", out)
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }

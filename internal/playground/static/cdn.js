@@ -7,11 +7,19 @@
 import './nonce.js';
 import { start } from './setup.js';
 
-start(new URL('config.json', import.meta.url), (root, { fetcher, props }) => {
+// GraphiQL 4 takes the editors' opening contents as query, variables and
+// headers (setup.js, openingEditors, says why they are set).
+start(new URL('config.json', import.meta.url), (root, { fetcher, props, editors }) => {
   const { GraphiQL, React, ReactDOM } = globalThis;
   if (!GraphiQL || !React || !ReactDOM) {
     throw new Error('GraphiQL did not load from cdn.jsdelivr.net. This page needs the internet; '
       + 'a BFF built with the offline playground (see the README) does not.');
   }
-  ReactDOM.createRoot(root).render(React.createElement(GraphiQL, { fetcher: GraphiQL.createFetcher(fetcher), ...props }));
+  ReactDOM.createRoot(root).render(React.createElement(GraphiQL, {
+    fetcher: GraphiQL.createFetcher(fetcher),
+    ...props,
+    query: editors.query,
+    variables: editors.variables,
+    headers: editors.headers,
+  }));
 });

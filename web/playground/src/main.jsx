@@ -14,6 +14,17 @@ import { createRoot } from 'react-dom/client';
 import { start } from '../../../internal/playground/static/setup.js';
 
 const script = document.querySelector('script[src$="playground.js"]');
-start(new URL('config.json', script.src), (root, { fetcher, props }) => {
-  createRoot(root).render(<GraphiQL fetcher={createGraphiQLFetcher(fetcher)} {...props} />);
+// GraphiQL 5 takes the editors' opening contents as initialQuery,
+// initialVariables and initialHeaders (setup.js, openingEditors, says why
+// they are set).
+start(new URL('config.json', script.src), (root, { fetcher, props, editors }) => {
+  createRoot(root).render(
+    <GraphiQL
+      fetcher={createGraphiQLFetcher(fetcher)}
+      {...props}
+      initialQuery={editors.query}
+      initialVariables={editors.variables}
+      initialHeaders={editors.headers}
+    />,
+  );
 });
