@@ -35,9 +35,10 @@ import (
 )
 
 // The demo's playground in headless Chromium, offline: it loads under its
-// Content-Security-Policy with no request beyond loopback, no violation and
-// no uncaught exception, opens on the contract operations with the first
-// tab's variables shown (and runs it as it opens), runs a query with the demo's token and a
+// Content-Security-Policy with no request beyond loopback, no violation, no
+// uncaught exception and no error in the console but those expected, opens
+// on the contract operations with the first tab's variables shown (and
+// runs it as it opens), runs a query with the demo's token and a
 // subscription whose events arrive on the page, and its editors lay out.
 // While the demo is down the page keeps working without throwing; after a
 // demo restart on the same address, the page uses the new token, not the
@@ -84,6 +85,9 @@ func TestPlaygroundInChromium(t *testing.T) {
 	out := b.run(t, "TeacherDashboard", first.variables["TeacherDashboard"], `"userBalance": 847`)
 	assert.Contains(t, out, `"id": "teacher-1"`)
 	assert.Equal(t, []string{first.authorization}, b.authorizations(), "the queries carry the demo's token")
+	// While the demo is down, the page may log one error (below); Chromium
+	// does not log the failed load of a worker's script itself.
+	b.expectErrors(`^The editor's json worker \(/playground/json\.worker\.js\) could not be loaded$`)
 	first.stop(t)
 
 	// The BFF is gone and the page stays open. Switching tabs makes
@@ -104,6 +108,7 @@ func TestPlaygroundInChromium(t *testing.T) {
 
 	second := startDemoAt(t, addr)
 	require.NotEqual(t, first.authorization, second.authorization, "a restarted demo has a new token")
+	b.expectErrors() // none from now on
 	b.reset()
 	b.open(t, second.url)
 	b.requireTabs(t, tabs...)
@@ -242,7 +247,9 @@ type browser struct {
 	violations []string // CSP violations, from the console and the page's events
 	exceptions []string // uncaught exceptions, with their stack
 	pageErrors []string // the page's error and unhandledrejection events, described
-	logged     []string // console.error messages
+	logged     []string // error-level console messages, the page's and the browser's
+	expected   []*regexp.Regexp
+	unexpected []string // those of logged that matched none of expected when logged
 }
 
 // reportBinding is the function the pages call to report to the test; a
@@ -329,18 +336,29 @@ func (b *browser) record(ev any) {
 			b.frames[string(m[1])]++
 		}
 	case *log.EventEntryAdded:
+		// The browser's own messages: failed loads (a 404 too), CSP
+		// violations, interventions.
 		if strings.Contains(ev.Entry.Text, "Content Security Policy") {
 			b.violations = append(b.violations, ev.Entry.Text)
 		}
+		if ev.Entry.Level == log.EntryLevelError {
+			text := ev.Entry.Text
+			if ev.Entry.URL != "" {
+				text += " (" + ev.Entry.URL + ")"
+			}
+			b.logError(text)
+		}
 	case *runtime.EventConsoleAPICalled:
+		var texts []string
 		for _, a := range ev.Args {
 			text := consoleText(a)
 			if strings.Contains(text, "Content Security Policy") {
 				b.violations = append(b.violations, text)
 			}
-			if ev.Type == runtime.ConsoleAPICalledTypeError {
-				b.logged = append(b.logged, text)
-			}
+			texts = append(texts, text)
+		}
+		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+			b.logError(strings.Join(texts, " "))
 		}
 	case *runtime.EventBindingCalled:
 		if ev.Name != reportBinding {
@@ -366,6 +384,26 @@ func (b *browser) record(ev any) {
 		}
 		b.exceptions = append(b.exceptions, fmt.Sprintf("%s %s at %s (after %d requests, %d frames)",
 			d.Text, describe(d.Exception), where, len(b.requests), b.frames["next"]))
+	}
+}
+
+// logError records an error-level console message; b.mu is held.
+func (b *browser) logError(text string) {
+	b.logged = append(b.logged, text)
+	if !slices.ContainsFunc(b.expected, func(re *regexp.Regexp) bool { return re.MatchString(text) }) {
+		b.unexpected = append(b.unexpected, text)
+	}
+}
+
+// expectErrors sets the error-level console messages (regular
+// expressions) the pages may log from now on; assertClean fails on any
+// other.
+func (b *browser) expectErrors(patterns ...string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.expected = nil
+	for _, p := range patterns {
+		b.expected = append(b.expected, regexp.MustCompile(p))
 	}
 }
 
@@ -633,4 +671,5 @@ func (b *browser) assertClean(t *testing.T) {
 	assert.Empty(t, b.violations, "CSP violations (the pages' securitypolicyviolation events and the console)")
 	assert.Empty(t, b.exceptions, "uncaught exceptions on the pages")
 	assert.Empty(t, b.pageErrors, "error and unhandledrejection events on the pages")
+	assert.Empty(t, b.unexpected, "unexpected errors in the console (a failed load, a 404 of /favicon.ico among them)")
 }

@@ -48,8 +48,9 @@ var (
 // CSSOM, which the policy does not govern; measured in Chromium, with the
 // pinned files served from their npm packages, the page opened on its tabs,
 // ran a query and a subscription and opened its dialogs and plugins with no
-// violation. Fonts and images come from the stylesheet as data: URLs; fetch
-// and the subscription's WebSocket go to the BFF ('self').
+// violation. Fonts and images come from the stylesheet as data: URLs, the
+// page's icon is one; fetch and the subscription's WebSocket go to the BFF
+// ('self').
 func CDNContentSecurityPolicy(nonce string) string {
 	return "default-src 'self'; " +
 		"script-src 'self' " + string(cdnReact.URL) + " " + string(cdnReactDOM.URL) + " " + string(cdnGraphiQL.URL) + "; " +
@@ -61,13 +62,15 @@ func CDNContentSecurityPolicy(nonce string) string {
 // The CDN page: the pinned files (classic scripts with defer, so they run
 // in order after parsing), then the BFF's module script, which runs after
 // them, carries the nonce for nonce.js and reads config.json as the offline
-// page does; no inline script, and no token in the HTML.
+// page does; no inline script, and no token in the HTML. Its icon is the
+// offline page's (pageTemplate).
 var cdnTemplate = template.Must(template.New("cdn").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{{.CSS.URL}}" integrity="{{.CSS.SRI}}" crossorigin="anonymous">
 <link rel="stylesheet" href="{{.Prefix}}cdn.css">
 {{range .Scripts}}<script src="{{.URL}}" integrity="{{.SRI}}" crossorigin="anonymous" defer></script>

@@ -203,7 +203,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 //     Safari 15.4 have it) apply style-src to attributes: there the editors
 //     lose their layout, nothing else.
 //   - img-src and font-src 'self' data:: GraphiQL's stylesheet inlines its
-//     icons and fonts as data: URLs.
+//     icons and fonts as data: URLs, and the page's icon is one (see
+//     pageTemplate).
 //   - object-src, base-uri, form-action 'none' and frame-ancestors 'none':
 //     nothing to embed, no base or form to hijack, no framing.
 func ContentSecurityPolicy(nonce string) string {
@@ -213,12 +214,16 @@ func ContentSecurityPolicy(nonce string) string {
 		"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
+// pageTemplate is the offline page. Its icon is the empty data: URL, so the
+// browser shows none and does not ask for /favicon.ico, which the BFF does
+// not serve (every load logged the 404 as an error in the console).
 var pageTemplate = template.Must(template.New("playground").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{{.Prefix}}playground.css">
 <script type="module" src="{{.Prefix}}playground.js" nonce="{{.Nonce}}"></script>
 </head>

@@ -103,6 +103,8 @@ func TestPageCarriesAFreshNonce(t *testing.T) {
 		assert.NotContains(t, body, "style=", "no style attribute in the page")
 		assert.NotContains(t, body, "<style", "no <style> element in the page")
 		assert.NotContains(t, body, "token-1", "the token is not in the page")
+		assert.Contains(t, body, `<link rel="icon" href="data:,">`, "an icon of its own, or the browser asks for /favicon.ico")
+		assert.Contains(t, csp["img-src"], "data:", "the icon is a data: URL")
 		return m[1]
 	}
 	assert.NotEqual(t, nonceOf(), nonceOf())
@@ -246,6 +248,8 @@ func TestCDNPage(t *testing.T) {
 			`" integrity="`+cdnGraphiQLCSS.SRI+`" crossorigin="anonymous">`)
 		assert.NotContains(t, body, "style=", "no style attribute in the page")
 		assert.NotContains(t, body, "<style", "no <style> element in the page")
+		assert.Contains(t, body, `<link rel="icon" href="data:,">`, "an icon of its own, or the browser asks for /favicon.ico")
+		assert.Contains(t, csp["img-src"], "data:", "the icon is a data: URL")
 		return m[1]
 	}
 	assert.NotEqual(t, nonceOf(), nonceOf())
