@@ -221,7 +221,6 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // tokens) or body, and counts it by status; it tells the metrics the code
 // of every request refused before GraphQL runs. Probes (/healthz, /readyz)
 // log at debug: they come every few seconds. Durations are milliseconds.
-// tokens) or body.
 func accessLog(log *slog.Logger, m *metrics.Metrics) func(http.Handler) http.Handler {
 	observe := func(code gqlerr.Code) { m.Error(string(code)) }
 	return func(next http.Handler) http.Handler {
