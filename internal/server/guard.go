@@ -112,7 +112,7 @@ func rateLimit(l ratelimit.Limiter) func(http.Handler) http.Handler {
 			}
 			allowed, retry, _ := l.Allow(r.Context(), key)
 			if !allowed {
-				w.Header().Set("Retry-After", retryAfterSeconds(retry))
+				w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(retry)))
 				gqlwire.WriteRefusal(w, r, gqlwire.Refuse(gqlerr.CodeRateLimited,
 					"too many requests: wait for the time in Retry-After"))
 				return
@@ -135,10 +135,10 @@ func budgetKey(ctx context.Context) (string, bool) {
 	return "teacher:" + t.ID, true
 }
 
-// retryAfterSeconds is Retry-After's delay-seconds (RFC 9110 §10.2.3),
-// rounded up and at least 1.
-func retryAfterSeconds(d time.Duration) string {
-	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
+// retrySeconds is d as Retry-After's delay-seconds (RFC 9110 §10.2.3):
+// whole seconds, rounded up and at least 1.
+func retrySeconds(d time.Duration) int {
+	return max(1, int(math.Ceil(d.Seconds())))
 }
 
 // debitedKey marks the context of an HTTP request rateLimit has debited:
@@ -170,9 +170,10 @@ func (b operationBudget) MutateOperationParameters(ctx context.Context, _ *graph
 		return nil // no teacher: the demo's anonymous schema loads
 	}
 	if allowed, retry, _ := b.limiter.Allow(ctx, key); !allowed {
+		secs := retrySeconds(retry)
 		err := gqlerr.New(ctx, gqlerr.CodeRateLimited,
-			"too many operations: retry in "+retryAfterSeconds(retry)+" s")
-		err.Extensions["retryAfter"] = max(1, int(math.Ceil(retry.Seconds())))
+			"too many operations: retry in "+strconv.Itoa(secs)+" s")
+		err.Extensions["retryAfter"] = secs
 		return err
 	}
 	return nil
