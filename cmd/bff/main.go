@@ -73,11 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer func() { _ = stopTracing(context.WithoutCancel(ctx)) }()
 
 	opts := app.Options{Logger: log}
-	ready := func(net.Addr, net.Addr) {}
-	playgroundOffline := false // known once the app is built
+	var d *demo // nil without -demo
 	if cli.demo {
-		d, err := startDemo(ctx, &cfg, log, cli.demoLatency)
-		if err != nil {
+		if d, err = startDemo(ctx, &cfg, log, cli.demoLatency); err != nil {
 			return err
 		}
 		defer d.close()
@@ -85,7 +83,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.PlaygroundHeaders = map[string]string{"Authorization": "Bearer " + d.token}
 		opts.PlaygroundVariables = d.variables
 		opts.Events = d.events
-		ready = func(addr, metricsAddr net.Addr) { d.print(stdout, addr, metricsAddr, playgroundOffline) }
 	}
 
 	if !cli.demo && cfg.RedisURL == "" {
@@ -95,8 +92,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	playgroundOffline = a.Playground != nil && a.Playground.Offline()
-	return serve(ctx, cfg, a, log, ready)
+	return serve(ctx, cfg, a, log, func(addr, metricsAddr net.Addr) {
+		if d != nil {
+			d.print(stdout, addr, metricsAddr, a.Playground != nil && a.Playground.Offline())
+		}
+	})
 }
 
 // serve runs the HTTP servers until ctx is done, then drains them.
