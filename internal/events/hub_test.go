@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/essaylab/teacher-bff/internal/testenv/testkit"
 )
 
 const waitFor = 5 * time.Second
@@ -223,7 +224,7 @@ func TestHubBoundsPending(t *testing.T) {
 }
 
 func TestHubCountsBadMessages(t *testing.T) {
-	var logs syncBuffer
+	var logs testkit.Buffer
 	bus, hub := newMemoryHub(t, HubOptions{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	s := subscribe(t, hub, "alice")
 	publish(t, bus, "alice", []byte("secret-garbage"))
@@ -239,24 +240,6 @@ func TestHubCountsBadMessages(t *testing.T) {
 	// Rate-limited: one line for the burst, without the message itself.
 	assert.Equal(t, 1, strings.Count(logs.String(), "dropped malformed"), logs.String())
 	assert.NotContains(t, logs.String(), "secret-garbage")
-}
-
-// syncBuffer is a log sink safe for the hub's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // A reader that drains with TryNext is called back when something is

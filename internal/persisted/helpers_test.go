@@ -1,13 +1,10 @@
 package persisted_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"net"
 	"net/http/httptest"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -75,22 +72,4 @@ func apq(hash, query string) map[string]any {
 		body["query"] = query
 	}
 	return body
-}
-
-// logBuffer collects log lines written from the handlers' goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) count(s string) int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.Count(b.buf.String(), s)
 }

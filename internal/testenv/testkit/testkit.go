@@ -1,5 +1,6 @@
 // Package testkit holds the small helpers every package's tests share: a
-// client of the real Redis server, a GraphQL POST, polling. It imports no
+// client of the real Redis server, a GraphQL POST, polling, a buffer for
+// logs. It imports no
 // package of the BFF, so any package's own tests can use it (internal/testenv
 // builds a whole BFF and cannot be imported from the packages it wires).
 package testkit
@@ -10,6 +11,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -107,4 +109,24 @@ func WaitFor(t testing.TB, cond func() bool, what string) {
 			t.Fatalf("gave up waiting for %s", what)
 		}
 	}
+}
+
+// Buffer is a bytes.Buffer safe to read while other goroutines write to it:
+// the log sink of a server or hub under test, or a command's output.
+type Buffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
