@@ -17,7 +17,6 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
-	"strconv"
 
 	"github.com/KimMachineGun/automemlimit/memlimit"
 )
@@ -114,13 +113,4 @@ func currentGCPercent() int {
 	p := debug.SetGCPercent(100)
 	debug.SetGCPercent(p)
 	return p
-}
-
-// String is the settings as one log-friendly line.
-func (s Settings) String() string {
-	limit := "none"
-	if s.MemoryLimit != NoLimit {
-		limit = strconv.FormatInt(s.MemoryLimit>>20, 10) + "MiB"
-	}
-	return fmt.Sprintf("GOGC=%d (%s) GOMEMLIMIT=%s (%s)", s.GCPercent, s.GCPercentFrom, limit, s.MemoryLimitFrom)
 }
