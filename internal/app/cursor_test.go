@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -160,7 +161,7 @@ func TestStaleCursor(t *testing.T) {
 	next, resp := batchPage(t, env, map[string]any{"first": 5, "after": after})
 	require.Empty(t, resp.Errors)
 	ids := env.Stack.Store.BatchIDs(devstack.TeacherWithOrg)
-	at := indexOf(ids, anchor)
+	at := slices.Index(ids, anchor)
 	assert.Equal(t, ids[at+1:at+6], next.ids(), "the page after the anchor, where it is now")
 
 	// One more: the anchor moved 21 rows since its cursor was made.
@@ -176,15 +177,6 @@ func TestStaleCursor(t *testing.T) {
 	_, resp = batchPage(t, env, map[string]any{"first": 5, "after": *again.Viewer.Batches.PageInfo.EndCursor})
 	assert.Equal(t, "CURSOR_STALE", resp.Code())
 	assert.Contains(t, resp.Errors[0].Message, "left the list")
-}
-
-func indexOf(ids []string, id string) int {
-	for i, x := range ids {
-		if x == id {
-			return i
-		}
-	}
-	return -1
 }
 
 // last/before pages backwards: the rows right before the cursor's batch.
