@@ -25,30 +25,27 @@ type Plan struct {
 type totals struct {
 	mu    sync.Mutex
 	byKey map[string]*totalCall
+	// own is the counts' own calls, one per key, for the filters no page
+	// has the total of.
+	own onceByKey[int]
 	// wait bounds how long a count waits for a planned page's total before
 	// it asks for its own: a backstop, since every page reports once.
 	wait time.Duration
 }
 
-// totalCall is the total of one filter: from a page (planned) or from a
-// count of its own.
+// totalCall is the total of one filter that a page reports (planned: a
+// page of the operation lists the filter).
 type totalCall struct {
 	done    chan struct{} // closed when total and ok are set
 	total   int
 	ok      bool // false: the page failed, counts ask for themselves
 	planned bool
-
-	// The count's own call, when it needs one.
-	ownOnce sync.Once
-	ownDone chan struct{}
-	ownVal  int
-	ownErr  error
 }
 
 func newTotals(plan []string, wait time.Duration) *totals {
 	t := &totals{byKey: make(map[string]*totalCall, len(plan)), wait: wait}
 	for _, k := range plan {
-		t.byKey[k] = &totalCall{done: make(chan struct{}), ownDone: make(chan struct{}), planned: true}
+		t.byKey[k] = &totalCall{done: make(chan struct{}), planned: true}
 	}
 	return t
 }
@@ -58,7 +55,7 @@ func (t *totals) call(key string) *totalCall {
 	defer t.mu.Unlock()
 	c, ok := t.byKey[key]
 	if !ok {
-		c = &totalCall{done: make(chan struct{}), ownDone: make(chan struct{})}
+		c = &totalCall{done: make(chan struct{})}
 		t.byKey[key] = c
 	}
 	return c
@@ -102,19 +99,7 @@ func (t *totals) get(ctx context.Context, key string, fetch func(context.Context
 			return 0, ctx.Err()
 		}
 	}
-	first := false
-	c.ownOnce.Do(func() { first = true })
-	if first {
-		defer close(c.ownDone)
-		c.ownVal, c.ownErr = fetch(ctx)
-		return c.ownVal, c.ownErr
-	}
-	select {
-	case <-c.ownDone:
-		return c.ownVal, c.ownErr
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	}
+	return t.own.do(ctx, key, fetch)
 }
 
 // ListTotal reports the total a page got for its filter key (ok false when
