@@ -23,8 +23,11 @@ type Plan struct {
 // total of a status filter is asked for at most once, and not at all when a
 // page of the operation lists that filter anyway.
 type totals struct {
-	mu    sync.Mutex
-	byKey map[string]*totalCall
+	// planned holds the filters a page of the operation lists: fixed when
+	// the operation starts, so it is read without a lock.
+	planned map[string]*totalCall
+	// mu guards the totalCalls' total and ok.
+	mu sync.Mutex
 	// own is the counts' own calls, one per key, for the filters no page
 	// has the total of.
 	own onceByKey[int]
@@ -33,38 +36,29 @@ type totals struct {
 	wait time.Duration
 }
 
-// totalCall is the total of one filter that a page reports (planned: a
-// page of the operation lists the filter).
+// totalCall is the total of one planned filter, as its page reports it.
 type totalCall struct {
-	done    chan struct{} // closed when total and ok are set
-	total   int
-	ok      bool // false: the page failed, counts ask for themselves
-	planned bool
+	done  chan struct{} // closed when total and ok are set
+	total int
+	ok    bool // false: the page failed, counts ask for themselves
 }
 
 func newTotals(plan []string, wait time.Duration) *totals {
-	t := &totals{byKey: make(map[string]*totalCall, len(plan)), wait: wait}
+	t := &totals{planned: make(map[string]*totalCall, len(plan)), wait: wait}
 	for _, k := range plan {
-		t.byKey[k] = &totalCall{done: make(chan struct{}), planned: true}
+		t.planned[k] = &totalCall{done: make(chan struct{})}
 	}
 	return t
 }
 
-func (t *totals) call(key string) *totalCall {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	c, ok := t.byKey[key]
-	if !ok {
-		c = &totalCall{done: make(chan struct{})}
-		t.byKey[key] = c
-	}
-	return c
-}
-
 // report records a page's total for key; the first report wins and later
-// ones (a second page of the same filter) change nothing.
+// ones (a second page of the same filter) change nothing. A filter no count
+// waits for (not planned) is not recorded.
 func (t *totals) report(key string, total int, ok bool) {
-	c := t.call(key)
+	c, planned := t.planned[key]
+	if !planned {
+		return
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	select {
@@ -82,8 +76,7 @@ func (t *totals) report(key string, total int, ok bool) {
 // get returns key's total: a page's, when one of the operation lists the
 // filter, else one fetch shared by every count of the operation.
 func (t *totals) get(ctx context.Context, key string, fetch func(context.Context) (int, error)) (int, error) {
-	c := t.call(key)
-	if c.planned {
+	if c, planned := t.planned[key]; planned {
 		timer := time.NewTimer(t.wait)
 		defer timer.Stop()
 		select {
