@@ -154,12 +154,6 @@ func With(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, z)
 }
 
-// Attach returns ctx carrying the loaders of one operation that will ask for
-// `pages` pages of batches, made by f when first used.
-func Attach(ctx context.Context, f *Factory, pages int) context.Context {
-	return AttachPlan(ctx, f, Plan{Pages: pages})
-}
-
 // AttachPlan returns ctx carrying the loaders of one operation that will
 // fetch what plan says, made by f when first used.
 func AttachPlan(ctx context.Context, f *Factory, plan Plan) context.Context {
