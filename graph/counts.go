@@ -14,33 +14,35 @@ import (
 	"github.com/essaylab/teacher-bff/internal/ras"
 )
 
-// countFields are BatchCounts' per-status fields and their client statuses.
-// `all` is their sum, so it needs all seven.
-var countFields = map[string]string{
-	"pendingContent":        batchstatus.PendingContent,
-	"ready":                 batchstatus.Ready,
-	"processing":            batchstatus.Processing,
-	"completedSuccessfully": batchstatus.CompletedSuccessfully,
-	"completedWithFailures": batchstatus.CompletedWithFailures,
-	"failed":                batchstatus.Failed,
-	"cancelled":             batchstatus.Cancelled,
+// countFields are BatchCounts' per-status fields by the client status they
+// count: the field's name, and where its count goes. `all` is their sum,
+// so it needs all seven.
+var countFields = map[string]struct {
+	name string
+	of   func(*model.BatchCounts) *int
+}{
+	batchstatus.PendingContent:        {"pendingContent", func(c *model.BatchCounts) *int { return &c.PendingContent }},
+	batchstatus.Ready:                 {"ready", func(c *model.BatchCounts) *int { return &c.Ready }},
+	batchstatus.Processing:            {"processing", func(c *model.BatchCounts) *int { return &c.Processing }},
+	batchstatus.CompletedSuccessfully: {"completedSuccessfully", func(c *model.BatchCounts) *int { return &c.CompletedSuccessfully }},
+	batchstatus.CompletedWithFailures: {"completedWithFailures", func(c *model.BatchCounts) *int { return &c.CompletedWithFailures }},
+	batchstatus.Failed:                {"failed", func(c *model.BatchCounts) *int { return &c.Failed }},
+	batchstatus.Cancelled:             {"cancelled", func(c *model.BatchCounts) *int { return &c.Cancelled }},
 }
 
 // countedStatuses returns the client statuses the BatchCounts selection of
 // the field being resolved asks for, in the contract's order.
 func countedStatuses(ctx context.Context) []string {
-	want := map[string]bool{}
+	selected := map[string]bool{}
 	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if f.Name == "all" {
-			return batchstatus.ClientStatuses()
-		}
-		if s, ok := countFields[f.Name]; ok {
-			want[s] = true
-		}
+		selected[f.Name] = true
+	}
+	if selected["all"] {
+		return batchstatus.ClientStatuses()
 	}
 	var out []string
 	for _, s := range batchstatus.ClientStatuses() {
-		if want[s] {
+		if selected[countFields[s].name] {
 			out = append(out, s)
 		}
 	}
@@ -76,17 +78,8 @@ func (r *Resolver) countBatches(ctx context.Context, userID string, statuses []s
 		return nil, err
 	}
 	c := &model.BatchCounts{}
-	fields := map[string]*int{
-		batchstatus.PendingContent:        &c.PendingContent,
-		batchstatus.Ready:                 &c.Ready,
-		batchstatus.Processing:            &c.Processing,
-		batchstatus.CompletedSuccessfully: &c.CompletedSuccessfully,
-		batchstatus.CompletedWithFailures: &c.CompletedWithFailures,
-		batchstatus.Failed:                &c.Failed,
-		batchstatus.Cancelled:             &c.Cancelled,
-	}
 	for i, s := range statuses {
-		*fields[s] = got[i]
+		*countFields[s].of(c) = got[i]
 		c.All += got[i]
 	}
 	return c, nil
