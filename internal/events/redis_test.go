@@ -33,7 +33,7 @@ func newRedisHub(t *testing.T, opts RedisOptions) (*Hub, *RedisSource, string) {
 	src := NewRedisSource(testkit.Redis(t, name), opts)
 	hub := NewHub(src, HubOptions{})
 	// Cleanups run last-in first-out: the hub, then the source, then the
-	// client registered by redisClient.
+	// client registered by testkit.Redis.
 	t.Cleanup(func() { require.NoError(t, src.Close()) })
 	t.Cleanup(hub.Close)
 	return hub, src, name
