@@ -45,13 +45,6 @@ type inMessage struct {
 	Payload json.RawMessage `json:"payload"`
 }
 
-// outMessage is a server message of either subprotocol.
-type outMessage struct {
-	ID      string          `json:"id,omitempty"`
-	Type    string          `json:"type"`
-	Payload json.RawMessage `json:"payload,omitempty"`
-}
-
 func parseMessage(data []byte) (*inMessage, error) {
 	var m inMessage
 	if err := json.Unmarshal(data, &m); err != nil {

@@ -37,12 +37,31 @@ func (c *conn) message(op *operation, id, typ string, payload json.RawMessage) {
 	c.send(frame{op: op, data: encodeMessage(id, typ, payload)})
 }
 
+// encodeMessage writes a server message of either subprotocol,
+// {"id":…,"type":…,"payload":…}, id and payload only when set: the bytes
+// encoding/json writes for those members with omitempty. The payload is copied as
+// it is, not parsed again: it is JSON encoded by us (gqlwire.Encode for
+// results, encoding/json for the rest), compact and HTML-escaped already,
+// and a result's data can be large (gqlwire.Encode says why that pass is
+// avoided on the live path).
 func encodeMessage(id, typ string, payload json.RawMessage) []byte {
-	b, err := json.Marshal(outMessage{ID: id, Type: typ, Payload: payload})
-	if err != nil {
-		panic(err) // payloads are encoded by us: a bug, answered with 4500
+	b := make([]byte, 0, len(id)+len(typ)+len(payload)+40)
+	b = append(b, '{')
+	if id != "" {
+		// A client's id: encoding/json quotes and escapes it.
+		q, _ := json.Marshal(id) // a string always encodes
+		b = append(b, `"id":`...)
+		b = append(b, q...)
+		b = append(b, ',')
 	}
-	return b
+	b = append(b, `"type":"`...)
+	b = append(b, typ...) // a protocol message type: plain ASCII
+	b = append(b, '"')
+	if len(payload) > 0 {
+		b = append(b, `,"payload":`...)
+		b = append(b, payload...)
+	}
+	return append(b, '}')
 }
 
 func (c *conn) writeFrame(f frame, deadline time.Time) bool {
