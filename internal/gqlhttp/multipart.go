@@ -34,8 +34,9 @@ const multipartType = `multipart/mixed; boundary="` + boundary + `"; deferSpec=2
 //	{"incremental":[{"data":{…},"path":["viewer"],"label":"credits"}],"hasNext":false}
 //	\r\n--graphql--\r\n
 //
-// The first part is the initial result; each later one carries one deferred
-// fragment's data (or its errors) at its path, under incremental. An
+// The first part is the initial result (gqlwire.Encode); each later one
+// carries one deferred fragment's data (or its errors) at its path, under
+// incremental (gqlwire.EncodeSubsequent). An
 // operation without @defer is one part with hasNext false. A client that goes
 // away ends the operation (its resolvers' context is the request's).
 func serveMultipart(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, rc *graphql.OperationContext) {
@@ -75,9 +76,7 @@ func serveMultipart(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 			break
 		}
 		more = resp.HasNext != nil && *resp.HasNext
-		if !part(json.Marshal(subsequent{Incremental: []incremental{{
-			Data: resp.Data, Errors: resp.Errors, Path: resp.Path, Label: resp.Label, Extensions: resp.Extensions,
-		}}, HasNext: more})) {
+		if !part(gqlwire.EncodeSubsequent(resp, more)) {
 			return
 		}
 	}
@@ -89,21 +88,6 @@ func serveMultipart(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 	// the end of the body fails the body's stream with an AbortError
 	// nobody catches. Arriving together, the body has ended first.
 	_, _ = fmt.Fprintf(w, "\r\n--%s--\r\n", boundary)
-}
-
-// subsequent is a later payload of incremental delivery.
-type subsequent struct {
-	Incremental []incremental `json:"incremental"`
-	HasNext     bool          `json:"hasNext"`
-}
-
-// incremental is one deferred fragment's result, at path.
-type incremental struct {
-	Data       json.RawMessage `json:"data,omitempty"`
-	Errors     gqlerror.List   `json:"errors,omitempty"`
-	Path       ast.Path        `json:"path"`
-	Label      string          `json:"label,omitempty"`
-	Extensions map[string]any  `json:"extensions,omitempty"`
 }
 
 // deferred reports whether the operation of rc has a @defer that applies

@@ -51,12 +51,54 @@ type Response struct {
 // through encoding/json, whose error (say, an extension value it cannot
 // encode) is returned.
 func Encode(resp *graphql.Response) ([]byte, error) {
-	if len(resp.Data) > 0 && !objectOrNull(resp.Data) {
-		return nil, fmt.Errorf("gqlwire: the data are not a JSON object or null: %.40q", resp.Data)
-	}
 	e := envelope{}
 	e.Grow(len(resp.Data) + 64)
+	if err := e.result(resp, false); err != nil {
+		return nil, err
+	}
+	return e.Bytes(), nil
+}
+
+// EncodeSubsequent marshals a later payload of incremental delivery (the
+// @defer RFC as of 2022-08-24, graphql/graphql-wg rfcs/DeferStream.md,
+// "Payload format"): {"incremental":[{…}],"hasNext":hasNext}, where the
+// one item is resp's errors, data, label, path and extensions as Encode
+// writes them, path always (the RFC requires it: a nil path is null, as
+// encoding/json writes it). resp's own hasNext is not the item's: the
+// caller says whether more follow. Errors are Encode's.
+func EncodeSubsequent(resp *graphql.Response, hasNext bool) ([]byte, error) {
+	item := *resp
+	item.HasNext = nil
+	e := envelope{}
+	e.Grow(len(resp.Data) + 96)
+	e.WriteString(`{"incremental":[`)
+	if err := e.result(&item, true); err != nil {
+		return nil, err
+	}
+	e.WriteString(`],"hasNext":`)
+	e.WriteString(strconv.FormatBool(hasNext))
+	e.WriteByte('}')
+	return e.Bytes(), nil
+}
+
+// envelope is a response being written; inObject tells key whether a member
+// precedes in the current object; err is the first member encoding/json
+// could not encode.
+type envelope struct {
+	bytes.Buffer
+	inObject bool
+	err      error
+}
+
+// result writes resp as an object, the members of Response in its order,
+// each only when it has a value (path always when withPath is set), the
+// data copied HTML-escaped rather than parsed (Encode says why).
+func (e *envelope) result(resp *graphql.Response, withPath bool) error {
+	if len(resp.Data) > 0 && !objectOrNull(resp.Data) {
+		return fmt.Errorf("gqlwire: the data are not a JSON object or null: %.40q", resp.Data)
+	}
 	e.WriteByte('{')
+	e.inObject = false
 	if len(resp.Errors) > 0 {
 		e.member("errors", resp.Errors)
 	}
@@ -67,7 +109,7 @@ func Encode(resp *graphql.Response) ([]byte, error) {
 	if resp.Label != "" {
 		e.member("label", resp.Label)
 	}
-	if len(resp.Path) > 0 {
+	if withPath || len(resp.Path) > 0 {
 		e.member("path", resp.Path)
 	}
 	if resp.HasNext != nil {
@@ -78,25 +120,19 @@ func Encode(resp *graphql.Response) ([]byte, error) {
 		e.member("extensions", resp.Extensions)
 	}
 	if e.err != nil {
-		return nil, e.err
+		return e.err
 	}
 	e.WriteByte('}')
-	return e.Bytes(), nil
-}
-
-// envelope is a response object being written; err is the first member
-// encoding/json could not encode.
-type envelope struct {
-	bytes.Buffer
-	err error
+	return nil
 }
 
 // key writes "name": after a comma when a member precedes it (name is one
 // of Response's keys, which need no escaping).
 func (e *envelope) key(name string) {
-	if e.Len() > 1 {
+	if e.inObject {
 		e.WriteByte(',')
 	}
+	e.inObject = true
 	e.WriteByte('"')
 	e.WriteString(name)
 	e.WriteString(`":`)

@@ -122,6 +122,63 @@ func TestEncodeRefuses(t *testing.T) {
 	}
 }
 
+// A later payload of incremental delivery holds the deferred result as one
+// item under incremental, with path always, and the caller's hasNext: the
+// JSON encoding/json wrote for it before EncodeSubsequent (members in
+// Encode's order), and Encode's refusals.
+func TestEncodeSubsequent(t *testing.T) {
+	type item struct {
+		Data       json.RawMessage `json:"data,omitempty"`
+		Errors     gqlerror.List   `json:"errors,omitempty"`
+		Path       ast.Path        `json:"path"`
+		Label      string          `json:"label,omitempty"`
+		Extensions map[string]any  `json:"extensions,omitempty"`
+	}
+	type subsequent struct {
+		Incremental []item `json:"incremental"`
+		HasNext     bool   `json:"hasNext"`
+	}
+	yes := true
+	for _, tt := range []struct {
+		name    string
+		resp    graphql.Response
+		hasNext bool
+		want    string
+	}{
+		{"fragment data at its path", graphql.Response{Data: json.RawMessage(`{"credits":{"userBalance":3}}`), Path: ast.Path{ast.PathName("viewer")}, Label: "credits"}, true,
+			`{"incremental":[{"data":{"credits":{"userBalance":3}},"label":"credits","path":["viewer"]}],"hasNext":true}`},
+		{"errors only, at the root: path null", graphql.Response{Errors: gqlerror.List{{Message: "<m>"}}}, false,
+			`{"incremental":[{"errors":[{"message":"\u003cm\u003e"}],"path":null}],"hasNext":false}`},
+		{"the result's own hasNext is not the item's", graphql.Response{Data: json.RawMessage(`{"a":"<b>"}`), Path: ast.Path{ast.PathName("v"), ast.PathIndex(1)}, HasNext: &yes, Extensions: map[string]any{"x": 1}}, false,
+			`{"incremental":[{"data":{"a":"\u003cb\u003e"},"path":["v",1],"extensions":{"x":1}}],"hasNext":false}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := EncodeSubsequent(&tt.resp, tt.hasNext)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, string(got))
+			before, err := json.Marshal(subsequent{Incremental: []item{{
+				Data: tt.resp.Data, Errors: tt.resp.Errors, Path: tt.resp.Path, Label: tt.resp.Label, Extensions: tt.resp.Extensions,
+			}}, HasNext: tt.hasNext})
+			require.NoError(t, err)
+			assert.JSONEq(t, string(before), string(got))
+		})
+	}
+	for _, tt := range []struct {
+		name string
+		resp graphql.Response
+		want string
+	}{
+		{"truncated data", graphql.Response{Data: json.RawMessage(`{"broken":`)}, "not a JSON object or null"},
+		{"an extension value", graphql.Response{Data: json.RawMessage(`{}`), Extensions: map[string]any{"x": math.NaN()}}, "extensions"},
+	} {
+		t.Run("refuses "+tt.name, func(t *testing.T) {
+			_, err := EncodeSubsequent(&tt.resp, false)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
 // Whatever the text in the data and the other members, Encode writes the
 // bytes encoding/json wrote for the compact, valid data the executor
 // produces: values of gqlgen's own marshallers, or any JSON value (compact)
