@@ -132,5 +132,3 @@ func closeReason(reason, fallback string) string {
 	}
 	return reason
 }
-
-func encodeResponse(resp *graphql.Response) ([]byte, error) { return gqlwire.Encode(resp) }

@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/essaylab/teacher-bff/internal/gqlerr"
+	"github.com/essaylab/teacher-bff/internal/gqlwire"
 )
 
 // errExpired: Init returned an identity that has already expired.
@@ -197,7 +198,7 @@ func (c *conn) run(ctx context.Context, op *operation, responses graphql.Respons
 // next sends a result. false: it could not be encoded, and the operation
 // fails with an error message (the connection's others go on).
 func (c *conn) next(ctx context.Context, op *operation, resp *graphql.Response) bool {
-	payload, err := encodeResponse(resp)
+	payload, err := gqlwire.Encode(resp)
 	if err != nil {
 		// Invalid raw data from a resolver.
 		c.o.Logger.ErrorContext(ctx, "unencodable GraphQL response", slog.String("error", err.Error()))
