@@ -113,7 +113,7 @@ func Serve(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, o
 }
 
 // stream sends the results of responses. responses blocks until the next
-// result, so it runs in a producer goroutine and Do's goroutine, the only
+// result, so it runs in a producer goroutine and Serve's goroutine, the only
 // writer, waits for results, keep-alive ticks, expiry, shutdown and the
 // client going away together. The producer has ended when stream returns.
 func (t Options) stream(ctx context.Context, cancel context.CancelFunc, r *http.Request, s *eventStream, responses graphql.ResponseHandler) {
@@ -191,7 +191,7 @@ func (t Options) stream(ctx context.Context, cancel context.CancelFunc, r *http.
 	}
 }
 
-// eventStream writes events; only Do's goroutine uses it.
+// eventStream writes events; only Serve's goroutine uses it.
 type eventStream struct {
 	w       http.ResponseWriter
 	rc      *http.ResponseController

@@ -60,7 +60,8 @@ type Options struct {
 	CheckOrigin func(r *http.Request) bool
 	// MaxMessageBytes bounds a client message (the BFF gives it its one
 	// configured body limit, as for HTTP bodies); a larger one closes the
-	// connection with 1009 (message too big). Default 64 KiB.
+	// connection with 1009 (message too big). Default DefaultMaxMessageBytes
+	// (1 MiB, gqlwire.DefaultMaxBodyBytes).
 	MaxMessageBytes int64
 	// MaxSubscriptions bounds the running operations of one connection; one
 	// more is answered with an error message for its id. Default 100.
