@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"go/format"
 	"os"
@@ -63,15 +64,7 @@ func heldBackSource(objects codegen.Objects) ([]byte, error) {
 			table = append(table, heldBackObject{Name: o.Name, Fields: fields})
 		}
 	}
-	slices.SortFunc(table, func(a, b heldBackObject) int {
-		switch {
-		case a.Name < b.Name:
-			return -1
-		case a.Name > b.Name:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(table, func(a, b heldBackObject) int { return cmp.Compare(a.Name, b.Name) })
 	var buf bytes.Buffer
 	if err := heldBackTemplate.Execute(&buf, table); err != nil {
 		return nil, fmt.Errorf("heldback: %w", err)
