@@ -186,7 +186,12 @@ func (w walker) collect(typ *ast.Definition, sel ast.SelectionSet) []graphql.Col
 
 // field is the collected field of an object of typ at response key key.
 func (w walker) field(typ *ast.Definition, sel ast.SelectionSet, key string) *graphql.CollectedField {
-	fields := w.collect(typ, sel)
+	return byKey(w.collect(typ, sel), key)
+}
+
+// byKey is the field of fields at response key key (its alias, or its name
+// when it has none), nil when none is.
+func byKey(fields []graphql.CollectedField, key string) *graphql.CollectedField {
 	for i := range fields {
 		if fields[i].Alias == key {
 			return &fields[i]
@@ -220,13 +225,7 @@ func (w walker) object(raw json.RawMessage, typ *ast.Definition, sel ast.Selecti
 		if err := dec.Decode(&value); err != nil {
 			return nil, false, fmt.Errorf("%s.%s: %w", typ.Name, key, err)
 		}
-		var f *graphql.CollectedField
-		for i := range fields {
-			if fields[i].Alias == key {
-				f = &fields[i]
-				break
-			}
-		}
+		f := byKey(fields, key)
 		if f == nil {
 			return nil, false, fmt.Errorf("%s: no field at key %q", typ.Name, key)
 		}
