@@ -54,9 +54,7 @@ var (
 func CDNContentSecurityPolicy(nonce string) string {
 	return "default-src 'self'; " +
 		"script-src 'self' " + string(cdnReact.URL) + " " + string(cdnReactDOM.URL) + " " + string(cdnGraphiQL.URL) + "; " +
-		"style-src 'self' " + string(cdnGraphiQLCSS.URL) + " 'nonce-" + nonce + "'; " +
-		"img-src 'self' data:; font-src 'self' data:; " +
-		"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+		"style-src 'self' " + string(cdnGraphiQLCSS.URL) + " 'nonce-" + nonce + "'; " + cspCommon
 }
 
 // The CDN page: the pinned files (classic scripts with defer, so they run

@@ -209,10 +209,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 //     nothing to embed, no base or form to hijack, no framing.
 func ContentSecurityPolicy(nonce string) string {
 	return "default-src 'self'; script-src 'self' 'nonce-" + nonce + "'; " +
-		"style-src 'self' 'nonce-" + nonce + "'; style-src-attr 'unsafe-inline'; " +
-		"img-src 'self' data:; font-src 'self' data:; " +
-		"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+		"style-src 'self' 'nonce-" + nonce + "'; style-src-attr 'unsafe-inline'; " + cspCommon
 }
+
+// cspCommon ends both pages' policies (ContentSecurityPolicy says why each
+// source is there): images and fonts from the BFF or data: URLs; nothing
+// to embed, no base or form to hijack, no framing.
+const cspCommon = "img-src 'self' data:; font-src 'self' data:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // pageTemplate is the offline page. Its icon is the empty data: URL, so the
 // browser shows none and does not ask for /favicon.ico, which the BFF does
