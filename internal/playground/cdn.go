@@ -57,40 +57,25 @@ func CDNContentSecurityPolicy(nonce string) string {
 		"style-src 'self' " + string(cdnGraphiQLCSS.URL) + " 'nonce-" + nonce + "'; " + cspCommon
 }
 
-// The CDN page: the pinned files (classic scripts with defer, so they run
-// in order after parsing), then the BFF's module script, which runs after
-// them, carries the nonce for nonce.js and reads config.json as the offline
-// page does; no inline script, and no token in the HTML. Its icon is the
-// offline page's (pageTemplate).
-var cdnTemplate = template.Must(template.New("cdn").Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="{{.CSS.URL}}" integrity="{{.CSS.SRI}}" crossorigin="anonymous">
+// cdnTemplate is the CDN page: the pinned files (classic scripts with
+// defer, so they run in order after parsing), then the BFF's module script,
+// which runs after them, carries the nonce for nonce.js and reads
+// config.json as the offline page does; no inline script, and no token in
+// the HTML.
+var cdnTemplate = template.Must(template.Must(layout.Clone()).Parse(`{{define "assets"}}` +
+	`<link rel="stylesheet" href="{{.CSS.URL}}" integrity="{{.CSS.SRI}}" crossorigin="anonymous">
 <link rel="stylesheet" href="{{.Prefix}}cdn.css">
 {{range .Scripts}}<script src="{{.URL}}" integrity="{{.SRI}}" crossorigin="anonymous" defer></script>
 {{end}}<script type="module" src="{{.Prefix}}cdn.js" nonce="{{.Nonce}}"></script>
-</head>
-<body>
-<div id="graphiql">Loading GraphiQL from cdn.jsdelivr.net…</div>
-</body>
-</html>
-`))
+{{end}}`))
 
-// cdnPage serves the CDN page with a fresh nonce in its CSP.
+// cdnPage serves the CDN page.
 func cdnPage(title string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		n := newNonce()
-		setPageHeaders(w, CDNContentSecurityPolicy(n))
-		_ = cdnTemplate.Execute(w, map[string]any{
-			"Title":   title,
-			"Prefix":  AssetsPrefix,
-			"CSS":     cdnGraphiQLCSS,
-			"Scripts": []cdnFile{cdnReact, cdnReactDOM, cdnGraphiQL},
-			"Nonce":   n,
-		})
+	return servePage(cdnTemplate, CDNContentSecurityPolicy, pageData{
+		Title:   title,
+		Loading: "Loading GraphiQL from cdn.jsdelivr.net…",
+		Prefix:  AssetsPrefix,
+		CSS:     cdnGraphiQLCSS,
+		Scripts: []cdnFile{cdnReact, cdnReactDOM, cdnGraphiQL},
 	})
 }

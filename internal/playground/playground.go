@@ -204,7 +204,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 //     lose their layout, nothing else.
 //   - img-src and font-src 'self' data:: GraphiQL's stylesheet inlines its
 //     icons and fonts as data: URLs, and the page's icon is one (see
-//     pageTemplate).
+//     layout).
 //   - object-src, base-uri, form-action 'none' and frame-ancestors 'none':
 //     nothing to embed, no base or form to hijack, no framing.
 func ContentSecurityPolicy(nonce string) string {
@@ -218,31 +218,62 @@ func ContentSecurityPolicy(nonce string) string {
 const cspCommon = "img-src 'self' data:; font-src 'self' data:; " +
 	"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// pageTemplate is the offline page. Its icon is the empty data: URL, so the
-// browser shows none and does not ask for /favicon.ico, which the BFF does
-// not serve (every load logged the 404 as an error in the console).
-var pageTemplate = template.Must(template.New("playground").Parse(`<!DOCTYPE html>
+// layout is both pages' HTML: the head, with each page's stylesheets and
+// scripts ("assets", which carry the nonce), and the element GraphiQL
+// renders into, which says what is loading until then. The icon is the
+// empty data: URL, so the browser shows none and does not ask for
+// /favicon.ico, which the BFF does not serve (every load logged the 404 as
+// an error in the console).
+var layout = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="{{.Prefix}}playground.css">
-<script type="module" src="{{.Prefix}}playground.js" nonce="{{.Nonce}}"></script>
-</head>
+{{template "assets" .}}</head>
 <body>
-<div id="graphiql">Loading the playground…</div>
+<div id="graphiql">{{.Loading}}</div>
 </body>
 </html>
 `))
 
-// page serves the HTML page with a fresh nonce in its CSP.
+// pageTemplate is the offline page: the build's stylesheet and bundle.
+var pageTemplate = template.Must(template.Must(layout.Clone()).Parse(`{{define "assets"}}` +
+	`<link rel="stylesheet" href="{{.Prefix}}playground.css">
+<script type="module" src="{{.Prefix}}playground.js" nonce="{{.Nonce}}"></script>
+{{end}}`))
+
+// pageData is what layout is executed on.
+type pageData struct {
+	Title   string
+	Loading string // the text shown until GraphiQL renders
+	Prefix  string // AssetsPrefix
+	Nonce   string // the response's, also in its CSP
+	// The CDN page's pinned stylesheet and scripts (cdn.go).
+	CSS     cdnFile
+	Scripts []cdnFile
+}
+
+// page serves the offline page.
 func page(title string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := newNonce()
-		setPageHeaders(w, ContentSecurityPolicy(n))
-		_ = pageTemplate.Execute(w, map[string]string{"Title": title, "Prefix": AssetsPrefix, "Nonce": n})
+	return servePage(pageTemplate, ContentSecurityPolicy,
+		pageData{Title: title, Loading: "Loading the playground…", Prefix: AssetsPrefix})
+}
+
+// servePage serves tmpl executed on data with a fresh nonce, which csp
+// puts in the response's policy; no caching (the nonce is per response),
+// sniffing or referrer.
+func servePage(tmpl *template.Template, csp func(nonce string) string, data pageData) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		d := data
+		d.Nonce = newNonce()
+		w.Header().Set("Content-Security-Policy", csp(d.Nonce))
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		_ = tmpl.Execute(w, d)
 	})
 }
 
@@ -252,16 +283,6 @@ func newNonce() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b) // never fails (crypto/rand)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// setPageHeaders sets the headers of both pages: their policy, and no
-// caching (their nonce is per response), sniffing or referrer.
-func setPageHeaders(w http.ResponseWriter, csp string) {
-	w.Header().Set("Content-Security-Policy", csp)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Referrer-Policy", "no-referrer")
 }
 
 // assets serves the embedded build with strong ETags (the files have fixed
