@@ -67,6 +67,30 @@ func directives(t *testing.T, csp string) map[string][]string {
 	return d
 }
 
+// getPage GETs the page h serves and checks what both pages share: HTML
+// not to be cached, a nonce of 128 bits in base64url closing its CSP's
+// style-src, no inline style and no token, and an icon of its own (a data:
+// URL) so the browser does not ask for /favicon.ico. It returns the CSP's
+// directives, the body and the nonce.
+func getPage(t *testing.T, h http.Handler) (csp map[string][]string, body, nonce string) {
+	t.Helper()
+	resp, body := get(t, h, "/", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
+	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+	csp = directives(t, resp.Header.Get("Content-Security-Policy"))
+	styles := csp["style-src"]
+	require.NotEmpty(t, styles, "style-src")
+	m := regexp.MustCompile(`^'nonce-([A-Za-z0-9_-]{22})'$`).FindStringSubmatch(styles[len(styles)-1])
+	require.NotNil(t, m, "style-src: %q", styles)
+	assert.NotContains(t, body, "style=", "no style attribute in the page")
+	assert.NotContains(t, body, "<style", "no <style> element in the page")
+	assert.NotContains(t, body, "token-1", "the token is not in the page")
+	assert.Contains(t, body, `<link rel="icon" href="data:,">`, "an icon of its own, or the browser asks for /favicon.ico")
+	assert.Contains(t, csp["img-src"], "data:", "the icon is a data: URL")
+	return csp, body, m[1]
+}
+
 // The page's only script is the bundle, carrying the nonce of the
 // response's CSP; <style> elements need the same nonce, and only style
 // attributes are allowed inline. The nonce is new for every response, and
@@ -77,19 +101,11 @@ func TestPageCarriesAFreshNonce(t *testing.T) {
 	require.True(t, h.Offline())
 
 	nonceOf := func() string {
-		resp, body := get(t, h, "/", nil)
-		require.Equal(t, http.StatusOK, resp.StatusCode)
-		assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
-		assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
-		csp := directives(t, resp.Header.Get("Content-Security-Policy"))
-		require.Len(t, csp["script-src"], 2)
-		m := regexp.MustCompile(`^'nonce-([A-Za-z0-9_-]{22})'$`).FindStringSubmatch(csp["script-src"][1])
-		require.NotNil(t, m, "script-src: %q", csp["script-src"])
-		nonce := csp["script-src"][1]
+		csp, body, nonce := getPage(t, h)
 		tests := map[string][]string{
 			"default-src":    {"'self'"},
-			"script-src":     {"'self'", nonce},
-			"style-src":      {"'self'", nonce},
+			"script-src":     {"'self'", "'nonce-" + nonce + "'"},
+			"style-src":      {"'self'", "'nonce-" + nonce + "'"},
 			"style-src-attr": {"'unsafe-inline'"},
 			"object-src":     {"'none'"},
 		}
@@ -99,13 +115,8 @@ func TestPageCarriesAFreshNonce(t *testing.T) {
 		assert.NotContains(t, csp, "style-src-elem", "<style> elements fall back to style-src: nonce only")
 		assert.NotContains(t, csp, "script-src-elem")
 		scripts := regexp.MustCompile(`<script[^>]*>`).FindAllString(body, -1)
-		require.Equal(t, []string{`<script type="module" src="/playground/playground.js" nonce="` + m[1] + `">`}, scripts)
-		assert.NotContains(t, body, "style=", "no style attribute in the page")
-		assert.NotContains(t, body, "<style", "no <style> element in the page")
-		assert.NotContains(t, body, "token-1", "the token is not in the page")
-		assert.Contains(t, body, `<link rel="icon" href="data:,">`, "an icon of its own, or the browser asks for /favicon.ico")
-		assert.Contains(t, csp["img-src"], "data:", "the icon is a data: URL")
-		return m[1]
+		require.Equal(t, []string{`<script type="module" src="/playground/playground.js" nonce="` + nonce + `">`}, scripts)
+		return nonce
 	}
 	assert.NotEqual(t, nonceOf(), nonceOf())
 }
@@ -208,21 +219,12 @@ func TestCDNPage(t *testing.T) {
 	assert.False(t, h.Offline())
 
 	nonceOf := func() string {
-		resp, body := get(t, h, "/", nil)
-		require.Equal(t, http.StatusOK, resp.StatusCode)
-		assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
-		assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
-		assert.NotContains(t, body, "token-1", "the token is not in the page")
+		csp, body, nonce := getPage(t, h)
 		assert.NotContains(t, body, "TeacherDashboard", "the tabs are not in the page")
-
-		csp := directives(t, resp.Header.Get("Content-Security-Policy"))
-		require.Len(t, csp["style-src"], 3)
-		m := regexp.MustCompile(`^'nonce-([A-Za-z0-9_-]{22})'$`).FindStringSubmatch(csp["style-src"][2])
-		require.NotNil(t, m, "style-src: %q", csp["style-src"])
 		tests := map[string][]string{
 			"default-src": {"'self'"}, // fetch and the WebSocket: the BFF only
 			"script-src":  {"'self'", string(cdnReact.URL), string(cdnReactDOM.URL), string(cdnGraphiQL.URL)},
-			"style-src":   {"'self'", string(cdnGraphiQLCSS.URL), "'nonce-" + m[1] + "'"},
+			"style-src":   {"'self'", string(cdnGraphiQLCSS.URL), "'nonce-" + nonce + "'"},
 			"object-src":  {"'none'"},
 		}
 		for name, want := range tests {
@@ -240,17 +242,13 @@ func TestCDNPage(t *testing.T) {
 			assert.Contains(t, attrs, " defer", "runs before the module script, in order")
 			assert.NotContains(t, attrs, "nonce", "the page's one nonce is on its own script")
 		}
-		assert.Equal(t, ` type="module" src="/playground/cdn.js" nonce="`+m[1]+`"`, scripts[3][1])
+		assert.Equal(t, ` type="module" src="/playground/cdn.js" nonce="`+nonce+`"`, scripts[3][1])
 		for _, s := range scripts {
 			assert.Empty(t, s[2], "no inline script")
 		}
 		assert.Contains(t, html.UnescapeString(body), `<link rel="stylesheet" href="`+string(cdnGraphiQLCSS.URL)+
 			`" integrity="`+cdnGraphiQLCSS.SRI+`" crossorigin="anonymous">`)
-		assert.NotContains(t, body, "style=", "no style attribute in the page")
-		assert.NotContains(t, body, "<style", "no <style> element in the page")
-		assert.Contains(t, body, `<link rel="icon" href="data:,">`, "an icon of its own, or the browser asks for /favicon.ico")
-		assert.Contains(t, csp["img-src"], "data:", "the icon is a data: URL")
-		return m[1]
+		return nonce
 	}
 	assert.NotEqual(t, nonceOf(), nonceOf())
 
