@@ -13,11 +13,10 @@ import { GraphiQL } from 'graphiql';
 import { createRoot } from 'react-dom/client';
 import { start } from '../../../internal/playground/static/setup.js';
 
-const script = document.querySelector('script[src$="playground.js"]');
 // GraphiQL 5 takes the editors' opening contents as initialQuery,
 // initialVariables and initialHeaders (setup.js, openingEditors, says why
 // they are set).
-start(new URL('config.json', script.src), (root, { fetcher, props, editors }) => {
+start(new URL('config.json', import.meta.url), (root, { fetcher, props, editors }) => {
   createRoot(root).render(
     <GraphiQL
       fetcher={createGraphiQLFetcher(fetcher)}
